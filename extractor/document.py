@@ -1,0 +1,124 @@
+"""The one intermediate form every reader produces and the locator consumes.
+
+A report, whatever its file format, becomes a :class:`Document`: its running
+text as paragraphs in reading order, and its tables as grids of :class:`Cell`.
+A merged cell appears once, at its top-left position, with its spans, so that a
+value is never counted twice. Nothing after the readers knows the file format:
+a new format is one new reader producing this form.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+__all__ = ["Cell", "Table", "Paragraph", "Document", "place_cells", "table_from_rows"]
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a table grid: its text and where it sits (0-based)."""
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    bbox: BBox | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    """A table as a grid of cells.
+
+    ``name`` says where the table is in its file ("table 2", "page 3 table 1"),
+    ``paragraph_index`` how many paragraphs of the running text come before it,
+    which is how the locator finds the section heading a table sits under.
+    """
+
+    cells: list[Cell]
+    name: str
+    paragraph_index: int = 0
+    page: int | None = None
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.colspan for c in self.cells), default=0)
+
+    def rows(self) -> list[list[Cell]]:
+        """The cells that start in each row, left to right (merged cells once)."""
+        out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            out[cell.row].append(cell)
+        for row in out:
+            row.sort(key=lambda c: c.col)
+        return out
+
+    def where(self, cell: Cell) -> str:
+        """A human-readable location of a cell, 1-based as people count."""
+        return f"{self.name} row {cell.row + 1} col {cell.col + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A block of running text (a heading, a paragraph, a line of a text file)."""
+
+    text: str
+    page: int | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed report: running text plus tables, with where it came from."""
+
+    path: str
+    format: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    title: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+def place_cells(
+    rows: Sequence[Sequence[tuple[str, int, int]]],
+    bboxes: Sequence[Sequence[BBox | None]] | None = None,
+) -> list[Cell]:
+    """Lay out rows of ``(text, rowspan, colspan)`` on the true grid.
+
+    This is the HTML table model, which Word's gridSpan/vMerge reduce to as
+    well: a cell takes the first column not already covered by a rowspan from a
+    row above. Header rows and data rows that use different colspans therefore
+    land on consistent columns.
+    """
+    covered: set[tuple[int, int]] = set()
+    cells: list[Cell] = []
+    for r, row in enumerate(rows):
+        col = 0
+        for i, (text, rowspan, colspan) in enumerate(row):
+            while (r, col) in covered:
+                col += 1
+            rowspan, colspan = max(1, rowspan), max(1, colspan)
+            bbox = bboxes[r][i] if bboxes is not None else None
+            cells.append(Cell(text, r, col, rowspan, colspan, bbox))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    covered.add((r + dr, col + dc))
+            col += colspan
+    return cells
+
+
+def table_from_rows(
+    rows: Iterable[Sequence[str]], name: str, paragraph_index: int = 0, page: int | None = None
+) -> Table:
+    """A table from plain rows of cell text (no merged cells known)."""
+    cells = [Cell(text, r, c) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    return Table(cells, name, paragraph_index, page)

@@ -1,0 +1,121 @@
+"""The record: the public contract of the extractor (``spec/record.md``).
+
+One parsed report is one :class:`Record`. Its JSON form (:meth:`Record.to_dict`)
+is what ``xxgk extract`` prints, what the dataset stores and what every export
+derives from, so its names never change silently.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["SCHEMA", "SEVERITY", "Value", "Provenance", "Finding", "Record"]
+
+SCHEMA = "xxgk.record/1"
+
+#: Every finding code a build knows, with its severity.
+SEVERITY: dict[str, str] = {
+    "TABLE_MISSING": "error",
+    "ROW_MISSING": "error",
+    "CELL_BLANK": "info",
+    "CELL_UNREADABLE": "error",
+    "REQ_BALANCE": "error",
+    "REQ_RESULTS_SUM": "error",
+    "REQ_COLUMN_SUM": "error",
+    "APPEAL_SUM": "error",
+    "TOTAL_BLANK": "warning",
+    "TEMPLATE_OUTDATED": "warning",
+    "YEAR_MISMATCH": "warning",
+    "NARRATIVE_MISMATCH": "warning",
+    "CARRY_MISMATCH": "error",
+    "IN_FORCE_DRIFT": "warning",
+    "DUPLICATE_REPORT": "warning",
+}
+
+Value = int | float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a value came from: the cell's raw text, the label it matched, how well."""
+
+    raw: str
+    label: str
+    score: float
+    where: str
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"raw": self.raw, "label": self.label, "score": round(self.score, 1), "where": self.where}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something wrong with a report: a stable code, the cells involved, a message in Chinese."""
+
+    code: str
+    table: str | None
+    keys: tuple[str, ...]
+    message: str
+
+    @property
+    def severity(self) -> str:
+        return SEVERITY[self.code]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "table": self.table,
+                "keys": list(self.keys), "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Finding":
+        return cls(data["code"], data.get("table"), tuple(data.get("keys") or ()), data.get("message", ""))
+
+
+@dataclass(slots=True)
+class Record:
+    """One report, parsed: metadata, the three tables as key -> value, provenance, findings."""
+
+    source: dict[str, Any]
+    agency: str | None = None
+    region: dict[str, str | None] = field(default_factory=lambda: {
+        "province": None, "city": None, "county": None, "adcode": None})
+    year: int | None = None
+    template: str = "unknown"
+    tables: dict[str, dict[str, Value]] = field(default_factory=dict)
+    provenance: dict[str, dict[str, Provenance]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "source": dict(self.source),
+            "agency": self.agency,
+            "region": dict(self.region),
+            "year": self.year,
+            "template": self.template,
+            "tables": {t: dict(v) for t, v in self.tables.items()},
+            "provenance": {t: {k: p.to_dict() for k, p in v.items()} for t, v in self.provenance.items()},
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Record":
+        return cls(
+            source=dict(data["source"]),
+            agency=data.get("agency"),
+            region=dict(data.get("region") or {}),
+            year=data.get("year"),
+            template=data.get("template", "unknown"),
+            tables={t: dict(v) for t, v in (data.get("tables") or {}).items()},
+            provenance={t: {k: Provenance(**p) for k, p in v.items()}
+                        for t, v in (data.get("provenance") or {}).items()},
+            findings=[Finding.from_dict(f) for f in data.get("findings") or ()],
+        )
+
+    @property
+    def error_codes(self) -> set[str]:
+        return {f.code for f in self.findings if f.severity == "error"}
+

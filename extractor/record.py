@@ -115,6 +115,23 @@ class Record:
             findings=[Finding.from_dict(f) for f in data.get("findings") or ()],
         )
 
+    def to_row(self) -> dict[str, Any]:
+        """One flat row: metadata, then one column per ``table.key`` (the wide form)."""
+        row: dict[str, Any] = {
+            "path": self.source.get("path"),
+            "sha256": self.source.get("sha256"),
+            "format": self.source.get("format"),
+            "url": self.source.get("url"),
+            "agency": self.agency,
+            **{part: self.region.get(part) for part in ("province", "city", "county", "adcode")},
+            "year": self.year,
+            "template": self.template,
+            "error_codes": " ".join(sorted(self.error_codes)),
+        }
+        for table, values in self.tables.items():
+            row.update({f"{table}.{key}": value for key, value in values.items()})
+        return row
+
     @property
     def error_codes(self) -> set[str]:
         return {f.code for f in self.findings if f.severity == "error"}

@@ -29,9 +29,11 @@ __all__ = [
     "TABLES",
     "TABLE_IDS",
     "table_keys",
+    "all_keys",
     "expected_keys",
     "relations",
     "column_label",
+    "row_label",
     "unit_of",
     "request_rows",
     "REQUEST_ROWS",
@@ -270,6 +272,14 @@ def table_keys(table: str, template: str) -> tuple[str, ...]:
     raise KeyError(table)
 
 
+@cache
+def all_keys(table: str) -> tuple[str, ...]:
+    """Every key a table can hold in any template or variant, in the form's order."""
+    if table == "requests":
+        return tuple(f"{r.key}.{c.key}" for r in REQUEST_ROWS if not r.group for c in REQUEST_COLUMNS)
+    return tuple(dict.fromkeys((*table_keys(table, "2021"), *table_keys(table, "2019"))))
+
+
 def request_rows(template: str, split_other: bool) -> tuple[RequestRow, ...]:
     """The data rows of the requests table, with （六） as one row or as three."""
     rows = []
@@ -359,20 +369,28 @@ def _short(label: str) -> str:
 # --- Labels for people (codebooks, exports, messages) -----------------------------
 
 @cache
+def row_label(table: str, row_key: str) -> str:
+    """The Chinese label of a row (an appeal group for "appeals"), short form."""
+    if table == "active":
+        return next(r.text for r in ACTIVE.rows if r.key == row_key)
+    if table == "requests":
+        return _short(next(r.text for r in REQUEST_ROWS if r.key == row_key))
+    return next(g.text for g in APPEAL_GROUPS if g.key == row_key)
+
+
+@cache
 def column_label(table: str, key: str) -> str:
     """The Chinese label of a key, "row / column", as a codebook shows it."""
     row_key, _, col_key = key.rpartition(".")
+    row = row_label(table, row_key)
     if table == "active":
-        row = next(r.text for r in ACTIVE.rows if r.key == row_key)
         col = next(c for c in ACTIVE.columns if c.key == col_key)
         return f"{row} / {col.text}" + (f"（{col.unit}）" if col.unit else "")
     if table == "requests":
-        row = next(r.text for r in REQUEST_ROWS if r.key == row_key)
         col = next(c.text for c in REQUEST_COLUMNS if c.key == col_key)
-        return f"{_short(row)} / {col}"
-    group = next(g.text for g in APPEAL_GROUPS if g.key == row_key)
+        return f"{row} / {col}"
     result = next(r.text for r in APPEAL_RESULTS if r.key == col_key)
-    return f"{group} / {result}"
+    return f"{row} / {result}"
 
 
 def unit_of(table: str, key: str) -> str | None:

@@ -1,0 +1,4 @@
+"""``python -m extractor`` is ``xxgk``."""
+from .cli import main
+
+main(prog_name="xxgk")

@@ -1,0 +1,118 @@
+"""From one report file to its record: read, locate, read values, describe, check.
+
+This is the pipeline every front end calls (``xxgk extract``, ``xxgk build``,
+the Dask workers). Each step is a module of its own; this one only chains them.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .checks import check
+from .document import Document
+from .errors import ReaderError, XxgkError
+from .locate import Located, LocateSettings, locate
+from .metadata import describe
+from .readers import read_document
+from .record import Provenance, Record, Value
+from .template import TEMPLATES, all_keys, table_keys, unit_of
+from .values import parse_value
+
+__all__ = ["Outcome", "extract_file", "extract_files", "extract_document", "located_to_tables"]
+
+log = logging.getLogger(__name__)
+
+
+def extract_file(
+    path: str | Path,
+    *,
+    data: bytes | None = None,
+    url: str | None = None,
+    charset: str | None = None,
+    settings: LocateSettings | None = None,
+) -> Record:
+    """Extract the record of one report file.
+
+    ``data`` are the file's bytes when the caller has them already (a crawl,
+    a worker), ``charset`` the encoding an HTTP server declared.
+    Raises :class:`~extractor.errors.ReaderError` for a file that cannot be read.
+    """
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ReaderError(f"cannot open file: {exc.strerror or exc}", path) from exc
+    document = read_document(path, data, charset=charset)
+    source = {"path": str(path), "sha256": hashlib.sha256(data).hexdigest(), "format": document.format, "url": url}
+    return extract_document(document, source, settings)
+
+
+def extract_document(document: Document, source: dict, settings: LocateSettings | None = None) -> Record:
+    """Extract the record of a document already read."""
+    located = locate(document, settings)
+    tables, provenance = located_to_tables(located)
+    meta = describe(document)
+    record = Record(
+        source=source,
+        agency=meta.agency,
+        region=meta.region,
+        year=meta.year,
+        template=located.template,
+        tables=tables,
+        provenance=provenance,
+    )
+    record.findings = check(record, document, meta)
+    return record
+
+
+def located_to_tables(
+    located: Located,
+) -> tuple[dict[str, dict[str, Value]], dict[str, dict[str, Provenance]]]:
+    """Read every located cell into a value with its provenance, keys in the form's order."""
+    tables: dict[str, dict[str, Value]] = {}
+    provenance: dict[str, dict[str, Provenance]] = {}
+    for table, cells in located.tables.items():
+        tables[table], provenance[table] = {}, {}
+        for key in _form_order(table, located.template, cells):
+            match = cells[key]
+            parsed = parse_value(match.raw, unit_of(table, key), match.printed_unit)
+            tables[table][key] = parsed.value
+            provenance[table][key] = Provenance(match.raw, match.label, match.score, match.where, parsed.note)
+    return tables, provenance
+
+
+def _form_order(table: str, template: str, keys: dict[str, object]) -> list[str]:
+    """The keys as the form prints them (the report's template first)."""
+    rank: dict[str, int] = {}
+    for key in (*table_keys(table, template if template in TEMPLATES else "2021"), *all_keys(table)):
+        rank.setdefault(key, len(rank))
+    return sorted(keys, key=lambda k: rank.get(k, len(rank)))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One file of a batch: its record, or why it failed."""
+
+    path: str
+    record: Record | None
+    error: str | None = None
+
+
+def extract_files(paths: Iterable[str | Path], settings: LocateSettings | None = None) -> Iterator[Outcome]:
+    """Extract many files; a file that fails is one failed outcome and the batch goes on.
+
+    Errors xxgk raises on purpose carry their message; anything else is a bug
+    in xxgk, logged with its traceback and reported as an internal error, so
+    that one strange file never takes the batch down.
+    """
+    for path in paths:
+        try:
+            yield Outcome(str(path), extract_file(path, settings=settings))
+        except XxgkError as exc:
+            yield Outcome(str(path), None, exc.message)
+        except Exception as exc:  # noqa: BLE001 - isolation of one file is the point
+            log.exception("internal error on %s", path)
+            yield Outcome(str(path), None, f"internal error: {type(exc).__name__}: {exc}")

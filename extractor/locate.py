@@ -1,0 +1,408 @@
+"""Finding the three standard tables in a Document and mapping their cells to keys.
+
+The locator knows nothing of file formats: it sees rows of cell text. It works
+in pure steps:
+
+1. ``document_to_rows``: every table row, tagged with the standard table it
+   belongs to — from the section heading the table sits under, a heading
+   printed inside the table, or, failing both, the labels the table holds.
+2. ``split_row``: a row's label cells and its trailing value cells.
+3. Per table, labels are matched only against that table's own labels
+   (rapidfuzz on normalized text), so that "其他" or "总计" never capture a
+   longer label of another table:
+   - requests: rows are aligned to the form's rows *in order* (a weighted
+     sequence alignment), which absorbs typos, repeated header rows, a table
+     split in two, and group-header rows;
+   - active: header rows set the columns of the 第二十条 block they open,
+     data rows take their values in that order;
+   - appeals: the row of fifteen values (or three group rows of five).
+
+Every located cell keeps its provenance: raw text, matched label, score, where.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from .document import Cell, Document, Table
+from .template import (
+    ACTIVE,
+    APPEAL_GROUPS,
+    APPEAL_RESULTS,
+    REQUEST_COLUMNS,
+    REQUEST_ROWS,
+    TABLES,
+    TEMPLATE_MARKERS,
+    table_keys,
+)
+from .values import looks_like_value, unit_in
+
+__all__ = ["LocateSettings", "CellMatch", "Located", "Row", "locate", "normalize_label", "core_label"]
+
+N_REQUEST_VALUES = len(REQUEST_COLUMNS)
+N_APPEAL_VALUES = len(APPEAL_GROUPS) * len(APPEAL_RESULTS)
+
+
+@dataclass(frozen=True)
+class LocateSettings:
+    """How sure a fuzzy match must be (rapidfuzz ratio, 0–100)."""
+
+    row_score: float = 72.0
+    column_score: float = 80.0
+    heading_score: float = 85.0
+    group_discount: float = 0.97
+
+    def __post_init__(self) -> None:
+        for name in ("row_score", "column_score", "heading_score"):
+            if not 0 <= getattr(self, name) <= 100:
+                raise ValueError(f"LocateSettings.{name} must be within 0..100")
+
+
+@dataclass(frozen=True, slots=True)
+class CellMatch:
+    """One located value cell: the key it fills and why we believe so."""
+
+    raw: str
+    label: str
+    score: float
+    where: str
+    printed_unit: str | None = None
+
+
+@dataclass(slots=True)
+class Located:
+    """The standard tables found in a document: table id -> key -> cell."""
+
+    template: str
+    tables: dict[str, dict[str, CellMatch]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A table row as the locator sees it."""
+
+    table: Table
+    cells: tuple[Cell, ...]
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(c.text for c in self.cells)
+
+
+# --- label normalization --------------------------------------------------------
+
+_DROP = re.compile(r"[\s\u00a0\u3000\u200b\ufeff“”\"'‘’「」『』:：,，;；。]+")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\d+[、.．)]|\(\d+\))+")
+_PAREN = re.compile(r"\([^()]*\)?$")
+
+
+@lru_cache(maxsize=65536)
+def normalize_label(text: str) -> str:
+    """NFKC, no whitespace or quotes, one kind of bracket and enumeration comma."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("〔", "(").replace("〕", ")").replace("【", "(").replace("】", ")")
+    return _DROP.sub("", text)
+
+
+@lru_cache(maxsize=65536)
+def core_label(text: str) -> str:
+    """A label without its numbering or a trailing note in brackets: "（二）部分公开（区分…）" -> "部分公开"."""
+    label = _NUMBERING.sub("", normalize_label(text))
+    stripped = _PAREN.sub("", label)
+    return stripped or label
+
+
+def _similarity(a: str, b: str) -> float:
+    return fuzz.ratio(a, b) if a and b else 0.0
+
+
+def best_score(text: str, variants: tuple[str, ...]) -> float:
+    """How well a printed label matches any variant of a form label (0–100)."""
+    core = core_label(text)
+    return max((_similarity(core, core_label(v)) for v in variants), default=0.0)
+
+
+# --- rows and sections ----------------------------------------------------------------
+
+def section_of(text: str, settings: LocateSettings) -> str | None:
+    """The standard table a heading introduces, if the text is such a heading."""
+    norm = normalize_label(text)
+    if not 4 <= len(norm) <= 60:
+        return None
+    core = core_label(text)
+    for spec in TABLES:
+        if max(_similarity(core, core_label(h)) for h in spec.headings) >= settings.heading_score:
+            return spec.id
+    return None
+
+
+def is_heading(text: str) -> bool:
+    """Whether a paragraph is a numbered section heading (一、…六、)."""
+    return bool(re.match(r"^[一二三四五六七八九十]+[、.．]", normalize_label(text)))
+
+
+def split_row(cells: tuple[Cell, ...], n_values: int) -> tuple[list[Cell], list[Cell]] | None:
+    """Split a row into label cells and its last ``n_values`` cells, if those read as values."""
+    if len(cells) < n_values:
+        return None
+    values = list(cells[len(cells) - n_values:])
+    if not all(looks_like_value(c.text) for c in values):
+        return None
+    labels = [c for c in cells[: len(cells) - n_values] if normalize_label(c.text)]
+    return labels, values
+
+
+def _table_section(table: Table, paragraphs_before: list[str], settings: LocateSettings) -> str | None:
+    """The section a table sits under: the last numbered heading before it."""
+    for text in reversed(paragraphs_before):
+        section = section_of(text, settings)
+        if section:
+            return section
+        if is_heading(text):
+            return None
+    return None
+
+
+def _content_section(rows: list[tuple[Cell, ...]], settings: LocateSettings) -> str | None:
+    """The standard table whose labels a table's cells match best (when no heading says)."""
+    texts = {c.text for row in rows for c in row if normalize_label(c.text) and not looks_like_value(c.text)}
+    votes = {
+        "requests": sum(1 for t in texts if any(best_score(t, r.variants) >= 90 for r in REQUEST_ROWS if not r.group)),
+        "active": sum(1 for t in texts if any(best_score(t, r.variants) >= 90 for r in ACTIVE.rows)),
+        "appeals": sum(1 for t in texts if any(best_score(t, r.variants) >= 95 for r in (*APPEAL_RESULTS, *APPEAL_GROUPS))),
+    }
+    best = max(votes, key=lambda k: votes[k])
+    return best if votes[best] >= 3 else None
+
+
+def document_to_rows(doc: Document, settings: LocateSettings) -> dict[str, list[Row]]:
+    """Every table row of the document, grouped by the standard table it belongs to."""
+    out: dict[str, list[Row]] = {spec.id: [] for spec in TABLES}
+    texts = [p.text for p in doc.paragraphs]
+    previous_index = 0
+    carried: str | None = None
+    for table in doc.tables:
+        rows = [tuple(r) for r in table.rows()]
+        before = texts[previous_index: table.paragraph_index]
+        heading_section = _table_section(table, before, settings) if before else carried
+        if before and heading_section is None and any(is_heading(t) for t in before):
+            carried = None
+        section = heading_section or _content_section(rows, settings)
+        for cells in rows:
+            if len([c for c in cells if normalize_label(c.text)]) == 1:
+                inline = section_of(next(c.text for c in cells if normalize_label(c.text)), settings)
+                if inline:
+                    section = inline
+                    continue
+            if section and cells:
+                out[section].append(Row(table, cells))
+        carried = section
+        previous_index = table.paragraph_index
+    return out
+
+
+# --- template -------------------------------------------------------------------------
+
+def detect_template(active_rows: list[Row], request_keys: set[str], settings: LocateSettings) -> str:
+    """2019 or 2021, from the active table's column labels, else the requests rows."""
+    votes = dict.fromkeys(TEMPLATE_MARKERS, 0)
+    columns = {c.key: c for c in ACTIVE.columns}
+    for row in active_rows:
+        for text in row.texts:
+            for template, markers in TEMPLATE_MARKERS.items():
+                if any(best_score(text, columns[m].variants) >= settings.column_score for m in markers):
+                    votes[template] += 1
+    if votes["2021"] != votes["2019"]:
+        return max(votes, key=lambda k: votes[k])
+    if any(k.startswith("other.") for k in request_keys):
+        return "2021"
+    if any(k.startswith("other") for k in request_keys):
+        return "2019"
+    return "unknown"
+
+
+# --- requests -------------------------------------------------------------------------
+
+def _row_label_texts(labels: list[Cell]) -> tuple[str, ...]:
+    """The texts a row's label is judged by: its last cell, and its last two cells joined."""
+    texts = [labels[-1].text]
+    if len(labels) > 1:
+        texts.append(labels[-2].text + labels[-1].text)
+    return tuple(texts)
+
+
+def _request_score(texts: tuple[str, ...], has_values: bool, index: int, settings: LocateSettings) -> float:
+    spec = REQUEST_ROWS[index]
+    if not spec.group and not has_values:
+        return 0.0
+    score = max(best_score(t, spec.variants) for t in texts)
+    return score * settings.group_discount if spec.group else score
+
+
+def align(scores: list[list[float]], threshold: float) -> list[tuple[int, int]]:
+    """Order-preserving assignment of rows to form rows maximizing the total score.
+
+    ``scores[i][j]`` is how well printed row i matches form row j; pairs under
+    ``threshold`` never match. Reports print the form's rows in the form's
+    order, so this resolves what a per-row best match cannot: a short "3.其他"
+    is (六)3 because of where it stands.
+    """
+    n = len(scores)
+    m = len(scores[0]) if scores else 0
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            s = scores[i - 1][j - 1]
+            diagonal = best[i - 1][j - 1] + s if s >= threshold else -1.0
+            best[i][j] = max(best[i - 1][j], best[i][j - 1], diagonal)
+    pairs: list[tuple[int, int]] = []
+    i, j = n, m
+    while i and j:
+        s = scores[i - 1][j - 1]
+        if s >= threshold and best[i][j] == best[i - 1][j - 1] + s:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
+def locate_requests(rows: list[Row], settings: LocateSettings) -> dict[str, CellMatch]:
+    """Map the requests table's rows to keys: row by alignment, columns in the form's order."""
+    candidates: list[tuple[Row, list[Cell], list[Cell] | None]] = []
+    for row in rows:
+        split = split_row(row.cells, N_REQUEST_VALUES)
+        if split and split[0]:
+            candidates.append((row, split[0], split[1]))
+        elif not split:
+            labels = [c for c in row.cells if normalize_label(c.text)]
+            if labels and not any(looks_like_value(c.text) for c in labels):
+                candidates.append((row, labels, None))
+    scores = [
+        [_request_score(_row_label_texts(labels), values is not None, j, settings) for j in range(len(REQUEST_ROWS))]
+        for _, labels, values in candidates
+    ]
+    out: dict[str, CellMatch] = {}
+    matched: dict[str, list[Cell]] = {}
+    for i, j in align(scores, settings.row_score):
+        spec = REQUEST_ROWS[j]
+        row, labels, values = candidates[i]
+        if spec.group or values is None:
+            continue
+        matched[spec.key] = values
+        for col, cell in zip(REQUEST_COLUMNS, values):
+            out[f"{spec.key}.{col.key}"] = CellMatch(
+                cell.text, spec.text, scores[i][j], row.table.where(cell))
+    return _drop_unused_variant(out, matched)
+
+
+def _drop_unused_variant(out: dict[str, CellMatch], matched: dict[str, list[Cell]]) -> dict[str, CellMatch]:
+    """Keep one way of printing （六）.
+
+    Where both the one-row （六）其他处理 and its sub-rows matched, a blank
+    one-row （六） is only the sub-rows' group header; a filled one wins.
+    """
+    one_row = next(r for r in REQUEST_ROWS if r.replaces)
+    if one_row.key not in matched or not any(k in matched for k in one_row.replaces):
+        return out
+    filled = any(normalize_label(c.text) for c in matched[one_row.key])
+    drop = set(one_row.replaces) if filled else {one_row.key}
+    return {k: v for k, v in out.items() if k.rpartition(".")[0] not in drop}
+
+
+# --- appeals --------------------------------------------------------------------------
+
+def locate_appeals(rows: list[Row], settings: LocateSettings) -> dict[str, CellMatch]:
+    """The fifteen numbers: one row of fifteen values, else a row of five per group."""
+    keys = [(g, r) for g in APPEAL_GROUPS for r in APPEAL_RESULTS]
+    wide = [(row, split) for row in rows if (split := split_row(row.cells, N_APPEAL_VALUES))]
+    if wide:
+        row, (_, values) = max(wide, key=lambda rs: sum(1 for c in rs[1][1] if normalize_label(c.text)))
+        return {f"{g.key}.{r.key}": CellMatch(cell.text, f"{g.text} / {r.text}", 100.0, row.table.where(cell))
+                for (g, r), cell in zip(keys, values)}
+    out: dict[str, CellMatch] = {}
+    for row in rows:
+        split = split_row(row.cells, len(APPEAL_RESULTS))
+        if not split or not split[0]:
+            continue
+        text = split[0][-1].text
+        group, score = max(((g, best_score(text, g.variants)) for g in APPEAL_GROUPS), key=lambda gs: gs[1])
+        if score >= settings.row_score and not any(k.startswith(group.key + ".") for k in out):
+            for result, cell in zip(APPEAL_RESULTS, split[1]):
+                out[f"{group.key}.{result.key}"] = CellMatch(
+                    cell.text, f"{group.text} / {result.text}", score, row.table.where(cell))
+    return out
+
+
+# --- active ----------------------------------------------------------------------------
+
+def _header_columns(row: Row, settings: LocateSettings) -> list[tuple[str, str | None]]:
+    """The active-table columns a header row names, in order, with the unit each prints."""
+    found = []
+    for text in row.texts:
+        if not normalize_label(text):
+            continue
+        col, score = max(((c, best_score(text, c.variants)) for c in ACTIVE.columns), key=lambda cs: cs[1])
+        if score >= settings.column_score:
+            found.append((col.key, unit_in(text)))
+    return found
+
+
+def _active_row(row: Row, settings: LocateSettings) -> tuple[str, str, float, int] | None:
+    """(row key, label, score, index of the label cell) if the row names an active-table row."""
+    for index, cell in enumerate(row.cells):
+        if not normalize_label(cell.text) or looks_like_value(cell.text):
+            continue
+        spec, score = max(((r, best_score(cell.text, r.variants)) for r in ACTIVE.rows), key=lambda rs: rs[1])
+        if score >= settings.row_score:
+            return spec.key, spec.text, score, index
+    return None
+
+
+def locate_active(rows: list[Row], template: str, settings: LocateSettings) -> dict[str, CellMatch]:
+    """Header rows set the columns of their 第二十条 block; data rows fill them in order."""
+    allowed = set(table_keys("active", template)) if template in ACTIVE.blocks else None
+    default_columns = {r: b.columns for b in ACTIVE.blocks.get(template, ()) for r in b.rows}
+    columns: list[tuple[str, str | None]] = []
+    out: dict[str, CellMatch] = {}
+    for row in rows:
+        header = _header_columns(row, settings)
+        if header:
+            columns = header
+            continue
+        named = _active_row(row, settings)
+        if not named:
+            continue
+        key, label, score, index = named
+        use = columns or [(c, None) for c in default_columns.get(key, ())]
+        cells = row.cells[index + 1:]
+        values = cells[len(cells) - len(use):] if len(cells) >= len(use) else cells
+        if not all(looks_like_value(c.text) for c in values):
+            continue
+        for (col, unit), cell in zip(use, values):
+            full = f"{key}.{col}"
+            if (allowed is None or full in allowed) and full not in out:
+                out[full] = CellMatch(cell.text, label, score, row.table.where(cell), unit)
+    return out
+
+
+# --- the whole document --------------------------------------------------------------------
+
+def locate(doc: Document, settings: LocateSettings | None = None) -> Located:
+    """Find the standard tables of a document and every value cell in them."""
+    settings = settings or LocateSettings()
+    sections = document_to_rows(doc, settings)
+    requests = locate_requests(sections["requests"], settings) if sections["requests"] else {}
+    template = detect_template(sections["active"], set(requests), settings)
+    found = {
+        "active": locate_active(sections["active"], template, settings) if sections["active"] else {},
+        "requests": requests,
+        "appeals": locate_appeals(sections["appeals"], settings) if sections["appeals"] else {},
+    }
+    return Located(template, {t: cells for t, cells in found.items() if cells})

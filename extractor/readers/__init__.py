@@ -1,0 +1,78 @@
+"""Readers: one per file format, each turning bytes into the one :class:`Document` form.
+
+A reader is a module in this package with a function
+``read(path: str, data: bytes, *, charset: str | None = None) -> Document``.
+It raises :class:`~extractor.errors.ReaderError` naming the file when the
+bytes cannot be read; whatever a parsing library raises is wrapped, never
+leaked. The format is chosen from the bytes when they say it (``%PDF``, a zip
+holding ``word/document.xml``, an OLE2 compound file, markup) and from the
+suffix otherwise, because real sites serve PDFs named ``.htm`` and pages named
+``.jsp``.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from ..document import Document
+from ..errors import ReaderError, UnsupportedFormat
+
+__all__ = ["FORMATS", "detect_format", "read_document"]
+
+#: format -> reader module (imported only when a file of that format comes)
+FORMATS: dict[str, str] = {
+    "html": "html",
+    "txt": "text",
+    "docx": "docx",
+    "pdf": "pdf",
+    "doc": "legacy",
+    "wps": "legacy",
+}
+
+_SUFFIXES = {
+    ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
+    ".txt": "txt", ".md": "txt", ".text": "txt",
+    ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".wps": "wps",
+}
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def detect_format(path: str | Path, data: bytes) -> str:
+    """The format of a file, from its leading bytes first and its suffix second."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    suffix = _SUFFIXES.get(Path(path).suffix.lower())
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in data[:65536] or suffix == "docx":
+            return "docx"
+        raise UnsupportedFormat("a zip archive that is not a Word (.docx) document", path)
+    if head.startswith(_OLE2):
+        return "wps" if suffix == "wps" else "doc"
+    lowered = head[:512].lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<table" in lowered:
+        return "html"
+    if suffix:
+        return suffix
+    raise UnsupportedFormat(f"unsupported file type {Path(path).suffix or '(no suffix)'!r}", path)
+
+
+def read_document(path: str | Path, data: bytes | None = None, *, charset: str | None = None) -> Document:
+    """Read one report file (or its bytes) into a Document.
+
+    ``charset`` is the encoding an HTTP server declared, when the file was
+    crawled; it outranks what the page itself says.
+    """
+    path = str(path)
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ReaderError(f"cannot open file: {exc.strerror or exc}", path) from exc
+    if not data:
+        raise ReaderError("empty file", path)
+    fmt = detect_format(path, data)
+    module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
+    document: Document = module.read(path, data, charset=charset)
+    document.format = fmt
+    return document

@@ -1,0 +1,88 @@
+"""Turning a cell's printed text into a value.
+
+Reports print numbers every way a typist can: full-width digits, thousands
+separators, "—" or "无" for nothing, units inside the cell ("251000元",
+"0万元"). A blank cell is *not* zero: it stays None, because "left unfilled"
+and "none happened" are different facts for an auditor.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .template import MONEY_UNIT
+
+__all__ = ["Parsed", "parse_value", "looks_like_value", "clean_text", "unit_in"]
+
+#: Printed instead of a zero (besides runs of dashes and slashes).
+ZERO_WORDS = frozenset({"无", "无。", "\\"})
+_DASHES = frozenset("—-－–―─/／")
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)(万元|元|件|个|项|条|万)?$")
+_TO_WAN = {"元": 1e-4, "万元": 1.0, "万": 1.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A cell read: its value (None when blank or unreadable) and what reading it involved."""
+
+    value: int | float | None
+    note: str | None = None
+    unreadable: bool = False
+
+
+def clean_text(raw: str) -> str:
+    """NFKC (full-width digits and brackets), no whitespace."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", raw))
+
+
+def _is_zero_mark(text: str) -> bool:
+    return text in ZERO_WORDS or set(text) <= _DASHES
+
+
+def _number(text: str) -> re.Match[str] | None:
+    return _NUMBER.match(text.replace(",", "").replace("，", ""))
+
+
+def unit_in(label: str) -> str | None:
+    """The money unit a header prints ("本年收费金额（单位：万元）" -> 万元, "（元）" -> 元)."""
+    text = clean_text(label)
+    if "万元" in text:
+        return "万元"
+    if re.search(r"[(:：]元\)?|单位元|\(元", text):
+        return "元"
+    return None
+
+
+def parse_value(raw: str, unit: str | None = None, printed_unit: str | None = None) -> Parsed:
+    """Read one cell.
+
+    ``unit`` is the unit the record stores the column in (万元 for money),
+    ``printed_unit`` the one its header states; a unit inside the cell wins
+    over both, since typists write "251000元" under a 万元 header.
+    """
+    text = clean_text(raw)
+    if not text:
+        return Parsed(None)
+    if _is_zero_mark(text):
+        return Parsed(0, note=f"{raw.strip()!r} read as 0")
+    match = _number(text)
+    if not match:
+        return Parsed(None, note=f"not a number: {raw.strip()!r}", unreadable=True)
+    sign, digits, cell_unit = match.groups()
+    number = float(sign + digits)
+    if unit == MONEY_UNIT:
+        source_unit = cell_unit if cell_unit in _TO_WAN else (printed_unit or MONEY_UNIT)
+        factor = _TO_WAN[source_unit]
+        note = f"{raw.strip()!r} converted from {source_unit} to {MONEY_UNIT}" if factor != 1.0 else None
+        return Parsed(round(number * factor, 10), note)
+    if "." not in digits:
+        return Parsed(int(number))
+    return Parsed(int(number) if number.is_integer() else number)
+
+
+def looks_like_value(raw: str) -> bool:
+    """Whether a cell could be a value cell: a number, a zero mark, or blank."""
+    text = clean_text(raw)
+    return not text or _is_zero_mark(text) or _number(text) is not None

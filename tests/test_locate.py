@@ -1,0 +1,102 @@
+"""The locator: labels to keys, whatever the layout drift."""
+from extractor.document import Document, Paragraph, table_from_rows
+from extractor.locate import LocateSettings, align, best_score, core_label, locate, normalize_label
+from extractor.template import REQUEST_ROWS
+
+HEADINGS = ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+
+
+def _variants(key):
+    return next(r for r in REQUEST_ROWS if r.key == key).variants
+
+
+def _requests_doc(rows, heading=HEADINGS[1]):
+    return Document("t.txt", "txt", [Paragraph(heading)], [table_from_rows(rows, "table 1", 1)])
+
+
+def test_normalize_label_unifies_width_brackets_and_spaces():
+    assert normalize_label("（二）部分公开 （区分处理的）") == "(二)部分公开(区分处理的)"
+
+
+def test_core_label_drops_numbering_and_trailing_note():
+    assert core_label("（二）部分公开（区分处理的，只计这一情形，不计其他情形）") == "部分公开"
+    assert core_label("7.属于行政执法案卷") == "属于行政执法案卷"
+
+
+def test_label_cut_short_still_matches():
+    assert best_score("7.属于行政执法案", _variants("denied.enforcement_files")) >= 90
+
+
+def test_label_typo_still_matches():
+    assert best_score("2.其他法律行政止公开", _variants("denied.law_prohibited")) >= 80
+
+
+def test_short_label_does_not_capture_a_long_one():
+    assert best_score("3.其他", _variants("other.no_correction")) < 40
+
+
+def test_align_keeps_order_and_skips_weak_pairs():
+    scores = [[90, 10, 0], [0, 0, 95], [0, 80, 0]]
+    assert align(scores, 70) == [(0, 0), (1, 2)] or align(scores, 70) == [(0, 0), (2, 1)]
+    assert align([[50]], 70) == []
+
+
+def _row(label, n=7, value="1"):
+    return [label] + [value] * n
+
+
+def test_one_row_other_is_key_other():
+    rows = [_row("（五）不予处理5.要求行政机关确认或重新出具已获取信息"), _row("（六）其他处理"), _row("（七）总计")]
+    located = locate(_requests_doc(rows))
+    rows_found = {k.rpartition(".")[0] for k in located.tables["requests"]}
+    assert "other" in rows_found and not rows_found & {"other.no_correction", "other.unpaid_fee", "other.other"}
+
+
+def test_three_row_other_gives_its_sub_keys():
+    rows = [["（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"] + ["0"] * 7,
+            ["", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"] + ["0"] * 7,
+            ["", "3.其他"] + ["2"] * 7]
+    cells = locate(_requests_doc(rows)).tables["requests"]
+    assert cells["other.other.total"].raw == "2"
+    assert "other.total" not in cells
+
+
+def test_repeated_header_rows_are_not_data():
+    rows = [["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+            _row("一、本年新收政府信息公开申请数量", value="3"),
+            ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+            _row("二、上年结转政府信息公开申请数量", value="4")]
+    cells = locate(_requests_doc(rows)).tables["requests"]
+    assert cells["new_received.total"].raw == "3" and cells["carried_over.natural_person"].raw == "4"
+
+
+def test_table_found_by_labels_without_a_heading():
+    rows = [_row("一、本年新收政府信息公开申请数量"), _row("二、上年结转政府信息公开申请数量"),
+            _row("（一）予以公开"), _row("（七）总计")]
+    located = locate(_requests_doc(rows, heading="附表"))
+    assert "granted.total" in located.tables["requests"]
+
+
+def test_active_header_row_sets_block_columns():
+    rows = [["第二十条第（一）项"], ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "1", "2", "3"],
+            ["第二十条第（八）项"], ["信息内容", "本年收费金额（单位：万元）"], ["行政事业性收费", "0.5"]]
+    doc = Document("t.txt", "txt", [Paragraph(HEADINGS[0])], [table_from_rows(rows, "table 1", 1)])
+    located = locate(doc)
+    assert located.template == "2021"
+    cells = located.tables["active"]
+    assert cells["regulations.in_force"].raw == "3"
+    assert cells["fees.amount"].printed_unit == "万元"
+
+
+def test_appeals_row_of_fifteen_values():
+    rows = [["行政复议", "行政诉讼"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+            [str(i) for i in range(15)]]
+    doc = Document("t.txt", "txt", [Paragraph(HEADINGS[2])], [table_from_rows(rows, "table 1", 1)])
+    cells = locate(doc).tables["appeals"]
+    assert cells["review.upheld"].raw == "0" and cells["litigation_after_review.total"].raw == "14"
+
+
+def test_settings_reject_a_score_out_of_range():
+    import pytest
+    with pytest.raises(ValueError, match="row_score"):
+        LocateSettings(row_score=150)

@@ -9,16 +9,22 @@ import csv
 import json
 import logging
 import sys
-from typing import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
 from . import __version__
+from .errors import XxgkError
 from .extract import Outcome, extract_files
 from .record import Record
 from .template import all_keys, column_label
+
+if TYPE_CHECKING:
+    from .build import Progress as BuildProgress
 
 __all__ = ["main"]
 
@@ -63,8 +69,129 @@ def extract(files: tuple[str, ...], fmt: str) -> None:
         sys.exit(1)
 
 
+def _years(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...]:
+    """``2020-2024`` or ``2019,2021`` as a tuple of years."""
+    if not value:
+        return ()
+    try:
+        if "-" in value:
+            first, last = (int(part) for part in value.split("-", 1))
+            return tuple(range(first, last + 1))
+        return tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a year range like 2020-2024 or a list like 2020,2022")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="The DuckDB dataset file (created if new).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes (default: all cores).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
+              help="Seconds one file may take before it is a failure.")
+@click.option("--memory-mb", type=click.IntRange(min=64), default=4096, show_default=True,
+              help="Memory one file's parse may use before it is a failure.")
+@click.option("--retry-failed", is_flag=True, help="Parse again the files that failed before.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Parse on this Dask cluster instead of locally.")
+@click.option("--bodies", type=click.Path(exists=True, dir_okay=False),
+              help="CSV of the bodies that should report (columns agency, region): coverage is checked against it.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
+              help="CSV (agency, body, region) saying which body a printed agency name belongs to.")
+@click.option("--years", callback=_years, help="Years coverage covers, e.g. 2020-2024 (default: the years seen).")
+def build(sources: tuple[str, ...], db: str, jobs: int | None, timeout: float, memory_mb: int, retry_failed: bool,
+          scheduler: str | None, bodies: str | None, mapping: str | None, years: tuple[int, ...]) -> None:
+    """Parse every report under SOURCES (files, folders, crawl folders) into the dataset --db."""
+    from .build import BuildSettings, build as build_dataset
+    from .crosscheck import CrossSettings
+
+    settings = BuildSettings(timeout=timeout, memory_mb=memory_mb, retry_failed=retry_failed, scheduler=scheduler,
+                             **({"jobs": jobs} if jobs else {}))
+    try:
+        with _progress_bar() as on_progress:
+            summary = build_dataset(sources, db, settings=settings, on_progress=on_progress,
+                                    checks=CrossSettings(mapping_csv=mapping, bodies_csv=bodies, years=years))
+    except XxgkError as exc:
+        _fail(str(exc))
+        sys.exit(1)
+    for path, error in summary.failures:
+        _fail(f"{path}: {error}")
+    stderr.print(f"{summary.found} file(s): {summary.skipped} already in the dataset, {summary.parsed} parsed, "
+                 f"{len(summary.failures)} failed; {summary.cross_findings} finding(s) across reports, "
+                 f"{summary.missing} missing report(s) → {db}", highlight=False, markup=False)
+    if summary.failures:
+        sys.exit(1)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[BuildProgress], None]]:
+    """A progress bar on stderr (done/total, rate, ETA, failures) and the callback that moves it."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), TextColumn("{task.fields[failed]} failed"))
+    with Progress(*columns, console=stderr, disable=not stderr.is_terminal) as bar:
+        task = bar.add_task("parsing", total=None, rate="", failed=0)
+
+        def on_progress(progress: BuildProgress) -> None:
+            speed = bar.tasks[0].speed
+            bar.update(task, completed=progress.done, total=progress.total, failed=progress.failed,
+                       rate=f"{speed:.1f} files/s" if speed else "")
+        yield on_progress
+
+
+@main.command("export")
+@click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="The dataset file.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx", "jsonl", "dta"]), required=True,
+              help="csv (UTF-8 with BOM), parquet, xlsx (one sheet per table), jsonl, dta (Stata 118).")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
+def export_command(db: str, fmt: str, out: str) -> None:
+    """Export the dataset --db: wide and long tables, findings, missing reports and a codebook."""
+    from .export import export
+
+    try:
+        paths = export(db, fmt, out)
+    except XxgkError as exc:
+        _fail(str(exc))
+        sys.exit(1)
+    for path in paths:
+        click.echo(str(path))
+
+
+@main.command("crawl")
+@click.argument("seeds", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Crawl folder: manifest.csv, files/ (a re-run resumes it).")
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between two requests to one host (default 1).")
+@click.option("--max-bytes", type=click.IntRange(min=1), help="Largest file kept; bigger ones are too-large (default 50 MiB).")
+@click.option("--years", callback=_years, help="Only reports about these years, e.g. 2019-2025.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds one request may take (default 30).")
+@click.option("--retries", type=click.IntRange(min=0), help="Retries after a timeout or 5xx (default 2).")
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after fetching this many documents; re-run to go on.")
+@click.option("--refresh", is_flag=True, default=None, help="Re-ask finished documents with conditional requests.")
+@click.option("--warc", is_flag=True, default=None, help="Also archive every response in crawl.warc.gz.")
+@click.option("--allow-private", is_flag=True, default=None, help="Allow loopback and private addresses (for tests).")
+def crawl_command(seeds: str, out_dir: str, **options: object) -> None:
+    """Download the annual reports of every body in SEEDS.csv (columns body,region,url) into --out."""
+    from .crawl import CrawlSettings, crawl, read_seeds
+
+    try:
+        settings = CrawlSettings(**{name: value for name, value in options.items() if value not in (None, ())})
+        with stderr.status("crawling…") as status:
+            summary = crawl(read_seeds(seeds), out_dir, settings,
+                            on_row=lambda row: status.update(f"{row.outcome}: {row.url}"))
+    except XxgkError as exc:
+        _fail(str(exc))
+        sys.exit(1)
+    for row in summary.failures:
+        _fail(f"{row.url}: {row.outcome} ({row.reason})")
+    for outcome, count in sorted(summary.outcomes.items()):
+        click.echo(f"{outcome}\t{count}")
+    stderr.print(f"{sum(summary.outcomes.values())} document(s) this run, {summary.resumed} kept from before"
+                 f"{', stopped at --limit' if summary.stopped else ''} → {summary.out_dir / 'manifest.csv'}",
+                 highlight=False, markup=False)
+    if summary.failures:
+        sys.exit(1)
+
+
 def _fail(message: str) -> None:
-    stderr.print(f"xxgk: {message}", highlight=False, markup=False)
+    stderr.print(f"xxgk: {message}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _write_jsonl(records: Iterable[Record]) -> None:

@@ -1,0 +1,322 @@
+"""From folders of reports to the dataset: find files, parse the new ones in isolation, write.
+
+A build must survive the corpus it meets: one PDF that hangs the parser, one
+that eats all memory, one that crashes the interpreter. So every file is
+parsed in a process of its own (forked from a clean fork server, not from the
+process holding the database), with a memory limit and a deadline; whatever
+goes wrong is that file's failed entry and the build goes on.
+
+The parent is the only writer, and it writes each file in one transaction as
+soon as it is parsed, so a build killed at any moment loses at most the files
+in flight, and the next run parses exactly those (a file is skipped when the
+dataset holds it with the same sha256 and the same extractor version).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import multiprocessing
+import os
+import resource
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from . import __version__
+from .crawl.outcome import FINISHED
+from .crosscheck import CrossSettings, crosscheck
+from .dataset import Dataset, Entry, KnownFile
+from .errors import DatasetError, XxgkError
+from .readers import _SUFFIXES as REPORT_SUFFIXES
+from .record import Record
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "Source",
+    "BuildSettings",
+    "Progress",
+    "BuildSummary",
+    "Parsed",
+    "collect_sources",
+    "sources_to_parse",
+    "parse_source",
+    "parse_outcome",
+    "parse_isolated",
+    "build",
+]
+
+log = logging.getLogger(__name__)
+
+#: Stored with every report: a new version re-parses every file.
+EXTRACTOR_VERSION = __version__
+MANIFEST = "manifest.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One file to parse, with what the crawl knew about it (when it came from a crawl)."""
+
+    path: str
+    url: str | None = None
+    publish_date: str | None = None
+    charset: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What parsing one file gave: a record, or the reason it failed."""
+
+    source: Source
+    record: Record | None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSettings:
+    """How to parse: how many processes, how long and how much memory one file may take."""
+
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    timeout: float = 300.0
+    memory_mb: int = 4096
+    retry_failed: bool = False
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {self.jobs}")
+        if self.timeout <= 0:
+            raise ValueError(f"timeout must be positive, not {self.timeout}")
+        if self.memory_mb < 64:
+            raise ValueError(f"memory_mb must be at least 64, not {self.memory_mb}")
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a build is, for a progress bar: files done of total, how many failed, the last one."""
+
+    done: int
+    total: int
+    failed: int
+    path: str | None
+
+
+@dataclass(slots=True)
+class BuildSummary:
+    """What a build did: files found, skipped as already parsed, parsed (failures included),
+    the failures, and what the checks across reports found."""
+
+    found: int = 0
+    skipped: int = 0
+    parsed: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    cross_findings: int = 0
+    missing: int = 0
+
+
+Parse = Callable[[Source], Record]
+OnProgress = Callable[[Progress], None]
+
+
+# --- Finding the files --------------------------------------------------------
+
+def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
+    """Every report file under the given files and folders, each once, in a stable order.
+
+    A folder holding a crawl's ``manifest.csv`` is read through its manifest
+    (only the rows whose copy is usable), so that each file keeps its URL,
+    publication date and the charset its server declared.
+    """
+    found: dict[str, Source] = {}
+    for given in paths:
+        path = Path(given)
+        if path.is_dir() and (path / MANIFEST).is_file():
+            sources = manifest_sources(path / MANIFEST)
+        elif path.is_dir():
+            sources = [Source(str(p.resolve())) for p in sorted(path.rglob("*"))
+                       if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES]
+        elif path.is_file():
+            sources = [Source(str(path.resolve()))]
+        else:
+            raise DatasetError("no such file or folder", path)
+        for source in sources:
+            found.setdefault(source.path, source)
+    return sorted(found.values(), key=lambda s: s.path)
+
+
+def manifest_sources(manifest: Path) -> list[Source]:
+    """The usable rows of a crawl manifest as sources (paths in it are relative to its folder)."""
+    try:
+        with manifest.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DatasetError(f"cannot read crawl manifest: {exc}", manifest) from exc
+    missing = {"path", "outcome"} - set(rows[0] if rows else {"path", "outcome"})
+    if missing:
+        raise DatasetError(f"crawl manifest lacks column(s) {', '.join(sorted(missing))}", manifest)
+    return [Source(str((manifest.parent / row["path"]).resolve()), row.get("final_url") or row.get("url") or None,
+                   row.get("publish_date") or None, row.get("charset") or None)
+            for row in rows if row["outcome"] in FINISHED and row["path"]]
+
+
+def sha256_of(path: str) -> str:
+    """The hex sha256 of a file's bytes (what decides whether it changed)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise DatasetError(f"cannot read file: {exc.strerror or exc}", path) from exc
+    return digest.hexdigest()
+
+
+def sources_to_parse(sources: Sequence[Source], hashes: dict[str, str], known: dict[str, KnownFile],
+                     retry_failed: bool = False) -> list[Source]:
+    """The sources the dataset does not hold yet with the same bytes and extractor version."""
+    def is_current(source: Source) -> bool:
+        held = known.get(source.path)
+        return (held is not None and held.sha256 == hashes[source.path]
+                and held.extractor_version == EXTRACTOR_VERSION
+                and not (retry_failed and held.status == "failed"))
+    return [s for s in sources if not is_current(s)]
+
+
+# --- Parsing one file -----------------------------------------------------------
+
+def parse_source(source: Source) -> Record:
+    """The default parser: the extraction pipeline, given what the crawl knew about the file."""
+    from .extract import extract_file
+    return extract_file(source.path, url=source.url, charset=source.charset)
+
+
+def parse_outcome(source: Source, parse: Parse = parse_source, memory_mb: int | None = None) -> Parsed:
+    """Parse one file and never raise: a failure becomes the reason, in one line.
+
+    Errors xxgk raises on purpose carry their message; anything else is a bug
+    in xxgk, logged with its traceback and reported as an internal error.
+    """
+    try:
+        return Parsed(source, parse(source))
+    except XxgkError as exc:
+        return Parsed(source, None, exc.message)
+    except MemoryError:
+        return Parsed(source, None, "out of memory" + (f" (limit {memory_mb} MiB)" if memory_mb else ""))
+    except Exception as exc:  # noqa: BLE001 - isolating one file is the point
+        log.debug("internal error on %s", source.path, exc_info=True)
+        return Parsed(source, None, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _child(conn: Connection, parse: Parse, source: Source, memory_mb: int) -> None:
+    """Body of the process that parses one file: cap its memory, parse, send the outcome."""
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    conn.send(parse_outcome(source, parse, memory_mb))
+    conn.close()
+
+
+@dataclass(slots=True)
+class _Job:
+    source: Source
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    deadline: float
+
+
+def parse_isolated(sources: Sequence[Source], parse: Parse, settings: BuildSettings,
+                   on_parsed: Callable[[Parsed], None]) -> None:
+    """Parse each source in a process of its own, ``settings.jobs`` at a time.
+
+    A process that outlives ``settings.timeout`` is killed, one that dies
+    without answering (a segfault, the kernel's OOM killer) is reported with
+    its exit code; either way the outcome is that file's failure. The fork
+    server imports the parser once, so that each file's process starts warm.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["extractor.extract", parse.__module__])
+    pending = deque(sources)
+    running: list[_Job] = []
+    while pending or running:
+        while pending and len(running) < settings.jobs:
+            running.append(_start(context, pending.popleft(), parse, settings))
+        timeout = max(0.0, min(job.deadline for job in running) - time.monotonic())
+        wait([obj for job in running for obj in (job.conn, job.process.sentinel)], timeout)
+        for job in list(running):
+            parsed = _poll(job, settings)
+            if parsed is not None:
+                running.remove(job)
+                on_parsed(parsed)
+
+
+def _start(context: multiprocessing.context.BaseContext, source: Source, parse: Parse,
+           settings: BuildSettings) -> _Job:
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, parse, source, settings.memory_mb), daemon=True)
+    process.start()
+    sender.close()
+    return _Job(source, process, receiver, time.monotonic() + settings.timeout)
+
+
+def _poll(job: _Job, settings: BuildSettings) -> Parsed | None:
+    """The outcome of a job if it has one (answer, death or deadline), cleaning up after it."""
+    parsed: Parsed | None = None
+    if job.conn.poll():
+        try:
+            parsed = job.conn.recv()
+        except (EOFError, OSError):
+            parsed = None
+    elif job.process.is_alive():
+        if time.monotonic() < job.deadline:
+            return None
+        job.process.kill()
+        parsed = Parsed(job.source, None, f"timed out after {settings.timeout:g} s")
+    job.process.join()
+    job.conn.close()
+    return parsed or Parsed(job.source, None, f"worker died (exit code {job.process.exitcode})")
+
+
+# --- The build ------------------------------------------------------------------
+
+def build(paths: Iterable[str | Path], db: str | Path, *, settings: BuildSettings | None = None,
+          checks: CrossSettings | None = None, parse: Parse = parse_source,
+          on_progress: OnProgress | None = None) -> BuildSummary:
+    """Parse every new or changed report under ``paths`` into the dataset at ``db``, then
+    run the checks across reports over the whole dataset.
+
+    Parsing runs on the local process pool, or on a Dask cluster when
+    ``settings.scheduler`` names one; either way this process writes.
+    """
+    settings = settings or BuildSettings()
+    sources = collect_sources(paths)
+    summary = BuildSummary(found=len(sources))
+    with Dataset(db) as dataset:
+        hashes = {s.path: sha256_of(s.path) for s in sources}
+        todo = sources_to_parse(sources, hashes, dataset.known_files(), settings.retry_failed)
+        summary.skipped = len(sources) - len(todo)
+        log.info("%d file(s) found, %d already in the dataset, %d to parse", len(sources), summary.skipped, len(todo))
+
+        def write(parsed: Parsed) -> None:
+            source = parsed.source
+            dataset.write_entry(Entry(source.path, hashes[source.path], EXTRACTOR_VERSION, parsed.record,
+                                      parsed.error, source.url, source.publish_date))
+            summary.parsed += 1
+            if parsed.error:
+                log.warning("%s: %s", source.path, parsed.error)
+                summary.failures.append((source.path, parsed.error))
+            if on_progress:
+                on_progress(Progress(summary.parsed, len(todo), len(summary.failures), source.path))
+
+        if on_progress:
+            on_progress(Progress(0, len(todo), 0, None))
+        if settings.scheduler:
+            from .cluster import parse_on_cluster
+            parse_on_cluster(todo, parse, settings.scheduler, write)
+        else:
+            parse_isolated(todo, parse, settings, write)
+        result = crosscheck(dataset.parsed_reports(), checks)
+        dataset.write_crosscheck(result.bodies, result.findings, result.missing)
+    summary.cross_findings, summary.missing = len(result.findings), len(result.missing)
+    return summary

@@ -1,0 +1,286 @@
+"""Within-report checks: what one report's own numbers and text say is wrong with it.
+
+Every finding code of ``spec/record.md`` that needs only the report itself is
+computed here (the dataset adds the ones that compare years and bodies). The
+arithmetic comes from :func:`extractor.template.relations`, the labels in the
+messages from the template: nothing here restates the form.
+
+A check never guesses. A blank cell reads as 0 in a sum, but a sum whose total
+or whose every part was left blank is TOTAL_BLANK (the form was not filled in),
+not a sum error; and the narrative is compared with the tables only where its
+sentence is unmistakably about the table's figure.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from .document import Document
+from .metadata import Metadata
+from .record import Finding, Record, Value
+from .template import (
+    REQUEST_COLUMNS,
+    REQUEST_ROWS,
+    TABLE_IDS,
+    TABLES,
+    TEMPLATES,
+    Relation,
+    column_label,
+    expected_keys,
+    relations,
+    row_label,
+)
+
+__all__ = ["check", "FIRST_2021_YEAR", "NarrativeClaim", "NARRATIVE_CLAIMS"]
+
+#: The first report year that must use the 2021 form (国办公开办函〔2021〕30号).
+FIRST_2021_YEAR = 2021
+#: How many blank cells a CELL_BLANK message names before "等".
+_NAMED_BLANKS = 5
+#: A sum of at most this many cells is shown in full, in the order of its description.
+_TERMS_IN_ORDER = 4
+
+
+def check(record: Record, document: Document, metadata: Metadata) -> list[Finding]:
+    """Every within-report finding, table by table, then the report as a whole."""
+    return [
+        *_missing_tables(record),
+        *_missing_rows(record),
+        *_blank_cells(record),
+        *_unreadable_cells(record),
+        *_arithmetic(record),
+        *_template_outdated(record, metadata),
+        *_year_mismatch(metadata),
+        *_narrative(record, document, metadata),
+    ]
+
+
+# --- Completeness -----------------------------------------------------------------
+
+def _missing_tables(record: Record) -> Iterator[Finding]:
+    for spec in TABLES:
+        if spec.id not in record.tables:
+            yield Finding("TABLE_MISSING", spec.id, (), f"未找到表格“{spec.heading}”")
+
+
+def _split_other(present: set[str]) -> bool | None:
+    """Whether （六）其他处理 is printed as its sub-rows (True), one row (False), or neither."""
+    for row in REQUEST_ROWS:
+        if not row.replaces:
+            continue
+        if any(f"{sub}.{c.key}" in present for sub in row.replaces for c in REQUEST_COLUMNS):
+            return True
+        if any(f"{row.key}.{c.key}" in present for c in REQUEST_COLUMNS):
+            return False
+    return None
+
+
+def _missing_rows(record: Record) -> Iterator[Finding]:
+    if record.template not in TEMPLATES:
+        return
+    for table in TABLE_IDS:
+        if table not in record.tables:
+            continue
+        present = set(record.tables[table])
+        missing: dict[str, list[str]] = {}
+        for key in expected_keys(table, record.template, _split_other(present)):
+            if key not in present:
+                missing.setdefault(key.rpartition(".")[0], []).append(key)
+        for row, keys in missing.items():
+            message = f"未找到“{row_label(table, row)}”行（{len(keys)} 个单元格）"
+            yield Finding("ROW_MISSING", table, tuple(keys), message)
+
+
+def _is_blank_raw(raw: str) -> bool:
+    return not raw.strip()
+
+
+def _blank_cells(record: Record) -> Iterator[Finding]:
+    """One finding per table, naming its blank cells: a user reads one line, not forty."""
+    for table, values in record.tables.items():
+        provenance = record.provenance.get(table, {})
+        blank = [k for k, v in values.items()
+                 if v is None and (k not in provenance or _is_blank_raw(provenance[k].raw))]
+        if blank:
+            named = "、".join(column_label(table, k) for k in blank[:_NAMED_BLANKS])
+            more = f"等 {len(blank)} 个" if len(blank) > _NAMED_BLANKS else ""
+            yield Finding("CELL_BLANK", table, tuple(blank), f"空白单元格（按未填写处理）：{named}{more}")
+
+
+def _unreadable_cells(record: Record) -> Iterator[Finding]:
+    for table, values in record.tables.items():
+        for key, prov in record.provenance.get(table, {}).items():
+            if values.get(key) is None and not _is_blank_raw(prov.raw):
+                yield Finding("CELL_UNREADABLE", table, (key,),
+                              f"“{column_label(table, key)}”单元格内容“{prov.raw.strip()}”不是数字（{prov.where}）")
+
+
+# --- Arithmetic (勾稽关系) -----------------------------------------------------------
+
+def _arithmetic(record: Record) -> Iterator[Finding]:
+    for table in TABLE_IDS:
+        values = record.tables.get(table)
+        if not values:
+            continue
+        for relation in relations(set(values)):
+            if relation.table == table:
+                yield from _relation_findings(relation, values)
+
+
+def _relation_findings(relation: Relation, values: dict[str, Value]) -> Iterator[Finding]:
+    keys = (*relation.left, *relation.right)
+    if relation.is_total:
+        blank = _total_blank(values.get(relation.left[0]), [values.get(k) for k in relation.right])
+        if blank:
+            yield Finding("TOTAL_BLANK", relation.table, keys, f"{relation.description}；{blank}，无法核对")
+            return
+    if _sum(values, relation.left) != _sum(values, relation.right):
+        label = _label_within(relation.table, keys)
+        left, right = _terms(values, relation.left, label), _terms(values, relation.right, label)
+        yield Finding(relation.code, relation.table, keys, f"{relation.description}；实际 {left}，{right}，不相等")
+
+
+def _total_blank(total: Value, parts: list[Value]) -> str | None:
+    """Why a total cannot be checked because the form was left unfilled, or None if it can."""
+    if total is None and any(p not in (None, 0) for p in parts):
+        return f"总计空白，而各项之和为 {_fmt(sum(p or 0 for p in parts))}"
+    if total not in (None, 0) and all(p is None for p in parts):
+        return f"总计为 {_fmt(total)}，而各项均空白"
+    return None
+
+
+def _sum(values: dict[str, Value], keys: tuple[str, ...]) -> int | float:
+    return sum(values.get(k) or 0 for k in keys)
+
+
+def _label_within(table: str, keys: tuple[str, ...]) -> Callable[[str], str]:
+    """How to name a cell in a message: by its row alone when all the cells share one column."""
+    if len({k.rpartition(".")[2] for k in keys}) == 1:
+        return lambda key: row_label(table, key.rpartition(".")[0])
+    return lambda key: column_label(table, key)
+
+
+def _terms(values: dict[str, Value], keys: tuple[str, ...], label: Callable[[str], str]) -> str:
+    """One side of a relation with its numbers, blank read as 0.
+
+    A short side ("3 + 1 = 4") lines up with the relation's description; a
+    long one (the twenty result rows) names only its non-zero cells.
+    """
+    if len(keys) == 1:
+        return _labelled(values, keys, label)
+    if len(keys) > _TERMS_IN_ORDER:
+        return _labelled(values, tuple(k for k in keys if values.get(k)), label) or "0"
+    return f"{' + '.join(_fmt(values.get(k) or 0) for k in keys)} = {_fmt(_sum(values, keys))}"
+
+
+def _labelled(values: dict[str, Value], keys: tuple[str, ...], label: Callable[[str], str]) -> str:
+    """"（一）予以公开 6 + … = 26": cells with their labels, and their sum if several."""
+    terms = " + ".join(f"{label(k)} {_fmt(values.get(k) or 0)}" for k in keys)
+    return terms if len(keys) <= 1 else f"{terms} = {_fmt(_sum(values, keys))}"
+
+
+def _fmt(number: int | float) -> str:
+    return f"{number:g}" if isinstance(number, float) else str(number)
+
+
+# --- The report as a whole ------------------------------------------------------------
+
+def _template_outdated(record: Record, metadata: Metadata) -> Iterator[Finding]:
+    if record.template == "2019" and metadata.year is not None and metadata.year >= FIRST_2021_YEAR:
+        yield Finding("TEMPLATE_OUTDATED", None, (),
+                      f"{metadata.year} 年度报告仍使用 2019 年版表格（{FIRST_2021_YEAR} 年起应使用 2021 年版）")
+
+
+def _year_mismatch(metadata: Metadata) -> Iterator[Finding]:
+    if metadata.title_year is not None and metadata.year is not None and metadata.title_year != metadata.year:
+        yield Finding("YEAR_MISMATCH", None, (),
+                      f"标题年份 {metadata.title_year} 与统计年度 {metadata.year} 不一致")
+
+
+# --- Narrative against tables -------------------------------------------------------
+
+@dataclass(frozen=True)
+class NarrativeClaim:
+    """A figure the narrative states and the table cells it may stand for.
+
+    ``pattern`` captures the number; it is only trusted in a clause that
+    contains ``context``. ``readings`` are the sums of cells the figure may
+    mean (a report may count carried-over applications among those received):
+    the narrative contradicts the table only when it matches none of them.
+    """
+
+    table: str
+    pattern: re.Pattern[str]
+    context: str
+    readings: tuple[tuple[str, ...], ...]
+
+
+_COUNT = r"(?:共|共计|合计|总计)?(\d+)(?:件|起)"
+NARRATIVE_CLAIMS: tuple[NarrativeClaim, ...] = (
+    NarrativeClaim(
+        "requests",
+        re.compile(r"(?:收到|受理|新收|接收|接到)了?(?:各类)?(?:(?:政府)?信息公开申请|依申请公开(?:申请)?|申请)" + _COUNT),
+        "申请",
+        (("new_received.total",), ("new_received.total", "carried_over.total")),
+    ),
+    NarrativeClaim(
+        "appeals",
+        re.compile(r"行政复议(?:案件|申请)?" + _COUNT),
+        "信息公开",
+        (("review.total",),),
+    ),
+    NarrativeClaim(
+        "appeals",
+        re.compile(r"行政诉讼(?:案件)?" + _COUNT),
+        "信息公开",
+        (("litigation_direct.total", "litigation_after_review.total"), ("litigation_direct.total",)),
+    ),
+)
+_CLAUSE_END = re.compile(r"[,。;!?]")
+#: A clause joining review and litigation counts them together: its figure is neither.
+_JOINED = re.compile(r"行政复议(?:和|及|与|、|或|或者)(?:提起)?行政诉讼|行政诉讼(?:和|及|与|、|或|或者)行政复议")
+#: Words that move a clause away from this report's year and scope.
+_OTHER_SCOPE = re.compile(r"上年|去年|同比|较|其中")
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
+
+
+def _narrative(record: Record, document: Document, metadata: Metadata) -> Iterator[Finding]:
+    for clause in _clauses(document.text):
+        if _JOINED.search(clause) or not _same_year(clause, metadata.year):
+            continue
+        for claim in NARRATIVE_CLAIMS:
+            yield from _claim_findings(claim, clause, record.tables.get(claim.table, {}))
+
+
+def _clauses(text: str) -> Iterator[str]:
+    """The text cut at clause punctuation (NFKC makes "，；" ",;"), whitespace removed."""
+    for clause in _CLAUSE_END.split(unicodedata.normalize("NFKC", text)):
+        yield "".join(clause.split())
+
+
+def _same_year(clause: str, year: int | None) -> bool:
+    return all(year is not None and int(y) == year for y in _YEAR.findall(clause))
+
+
+def _claim_findings(claim: NarrativeClaim, clause: str, values: dict[str, Value]) -> Iterator[Finding]:
+    if claim.context not in clause:
+        return
+    for match in claim.pattern.finditer(clause):
+        if _OTHER_SCOPE.search(clause[: match.start()]):
+            continue
+        stated = int(match.group(1))
+        readings = [r for r in claim.readings if all(values.get(k) is not None for k in r)]
+        if not readings or any(_sum(values, r) == stated for r in readings):
+            continue
+        keys = tuple(dict.fromkeys(k for r in readings for k in r))
+        message = _narrative_message(claim.table, match[0], stated, readings, values)
+        yield Finding("NARRATIVE_MISMATCH", claim.table, keys, message)
+
+
+def _narrative_message(table: str, quoted: str, stated: int, readings: list[tuple[str, ...]],
+                       values: dict[str, Value]) -> str:
+    tabled = "，或".join(_labelled(values, r, lambda key: column_label(table, key)) for r in readings)
+    return f"正文称“{quoted}”（{stated}），而表中为 {tabled}，不相等"
+

@@ -1,0 +1,205 @@
+"""Word (.docx) reader: WordprocessingML walked with lxml into the one Document form.
+
+python-docx's ``row.cells`` repeats a merged cell in every grid slot it covers
+and is ~60× slower than walking the XML ourselves (112 ms against 1.7 ms on one
+report), so this reader reads ``word/document.xml`` directly:
+
+- ``w:gridSpan`` and ``w:vMerge`` (and ``w:gridBefore``) give the true grid, on
+  which a merged cell appears once with its spans;
+- consecutive ``w:tbl`` with nothing but blank paragraphs between them are one
+  logical table (Word splits a table when it is pasted in pieces);
+- a cell that holds a nested table is a layout box: its paragraphs and tables
+  join the running text and the table list, in reading order;
+- text boxes (``w:txbxContent``) are read where they are anchored, once (the
+  VML fallback copy of a DrawingML box is skipped);
+- a label split over runs is one text, since runs are joined before tidying.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from lxml import etree
+
+from ..document import Cell, Document, Paragraph, Table
+from .cleaning import clean_text, guess_title
+from ..errors import ReaderError
+
+__all__ = ["read"]
+
+log = logging.getLogger(__name__)
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_P, _TBL, _TR, _TC, _T = _W + "p", _W + "tbl", _W + "tr", _W + "tc", _W + "t"
+_TXBX = _W + "txbxContent"
+_BREAKS = {_W + "br": "\n", _W + "cr": "\n", _W + "tab": " ", _W + "noBreakHyphen": "-"}
+#: Elements whose text is not part of the running text where they sit.
+_SKIP = {_TXBX, _MC_FALLBACK, _W + "delText", _W + "instrText", _W + "pPr", _W + "rPr", _W + "tcPr", _W + "trPr"}
+#: Wrappers that may hold body blocks, rows or cells (content controls, custom XML).
+_WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag"}
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+@dataclass
+class _Built:
+    """What walking the body has produced so far."""
+
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
+    """Read a .docx file's paragraphs and tables (``charset`` is unused: XML declares its own)."""
+    root = _document_xml(path, data)
+    body = root.find(_W + "body")
+    if body is None:
+        raise ReaderError("word/document.xml has no body", path)
+    built = _Built()
+    _walk_blocks(body, built)
+    return Document(path, "docx", built.paragraphs, built.tables, title=guess_title(built.paragraphs))
+
+
+def _document_xml(path: str, data: bytes) -> etree._Element:
+    """The parsed main part, every way a broken file can fail turned into ReaderError."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read("word/document.xml")
+    except KeyError as exc:
+        raise ReaderError("not a Word document (no word/document.xml in the archive)", path) from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise ReaderError(f"broken .docx archive: {exc}", path) from exc
+    try:
+        return etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ReaderError(f"broken word/document.xml: {exc}", path) from exc
+
+
+def _blocks(container: etree._Element) -> Iterator[etree._Element]:
+    """The paragraphs and tables of a block container, looking through wrappers."""
+    for child in container:
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _blocks(child)
+
+
+def _walk_blocks(container: etree._Element, built: _Built) -> None:
+    """Add a container's paragraphs and tables to ``built``, in reading order.
+
+    Adjacent tables separated only by blank paragraphs are gathered into one.
+    """
+    pending_rows: list[etree._Element] = []
+    for block in _blocks(container):
+        if block.tag == _TBL:
+            pending_rows.extend(_descend(block, _TR))
+            continue
+        text, boxes = _paragraph_text(block)
+        if not text and pending_rows and not boxes:
+            continue
+        if pending_rows:
+            _add_table(pending_rows, built)
+            pending_rows = []
+        if text:
+            built.paragraphs.append(Paragraph(text))
+        for box in boxes:
+            _walk_blocks(box, built)
+    if pending_rows:
+        _add_table(pending_rows, built)
+
+
+def _descend(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Children with ``tag``, looking through content-control wrappers but not into them."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _descend(child, tag)
+
+
+def _paragraph_text(paragraph: etree._Element) -> tuple[str, list[etree._Element]]:
+    """A paragraph's tidied text and the text boxes anchored in it."""
+    parts: list[str] = []
+    boxes: list[etree._Element] = []
+    _collect_text(paragraph, parts, boxes)
+    return clean_text("".join(parts)), boxes
+
+
+def _collect_text(element: etree._Element, parts: list[str], boxes: list[etree._Element]) -> None:
+    for child in element:
+        tag = child.tag
+        if tag == _T:
+            parts.append(child.text or "")
+        elif tag in _BREAKS:
+            parts.append(_BREAKS[tag])
+        elif tag == _TXBX:
+            boxes.append(child)
+        elif tag not in _SKIP and isinstance(tag, str):
+            _collect_text(child, parts, boxes)
+
+
+def _int_attr(props: etree._Element | None, name: str, default: int) -> int:
+    if props is None:
+        return default
+    el = props.find(_W + name)
+    if el is None:
+        return default
+    try:
+        return int(el.get(_W + "val", default))
+    except ValueError:
+        return default
+
+
+def _vmerge(props: etree._Element | None) -> str | None:
+    """``"restart"``, ``"continue"`` or None; a bare ``<w:vMerge/>`` continues."""
+    el = props.find(_W + "vMerge") if props is not None else None
+    if el is None:
+        return None
+    return el.get(_W + "val", "continue")
+
+
+def _add_table(rows: list[etree._Element], built: _Built) -> None:
+    """Lay rows on the true grid and add the table, then whatever its cells nest."""
+    paragraph_index = len(built.paragraphs)
+    cells: list[Cell] = []
+    open_merges: dict[int, int] = {}
+    nested: list[etree._Element] = []
+    for r, row in enumerate(rows):
+        col = _int_attr(row.find(_W + "trPr"), "gridBefore", 0)
+        still_open: dict[int, int] = {}
+        for tc in _descend(row, _TC):
+            props = tc.find(_W + "tcPr")
+            span = max(1, _int_attr(props, "gridSpan", 1))
+            merge = _vmerge(props)
+            holds_table = any(True for _ in _descend(tc, _TBL))
+            if holds_table:
+                nested.append(tc)
+            if merge == "continue" and col in open_merges:
+                index = open_merges[col]
+                above = cells[index]
+                cells[index] = Cell(_join(above.text, _cell_text(tc)), above.row, above.col,
+                                    above.rowspan + 1, above.colspan)
+                still_open[col] = index
+            else:
+                text = "" if holds_table else _cell_text(tc)
+                cells.append(Cell(text, r, col, 1, span))
+                if merge is not None:
+                    still_open[col] = len(cells) - 1
+            col += span
+        open_merges = still_open
+    built.tables.append(Table(cells, f"table {len(built.tables) + 1}", paragraph_index))
+    for tc in nested:
+        _walk_blocks(tc, built)
+
+
+def _cell_text(tc: etree._Element) -> str:
+    """A cell's text, its paragraphs and line breaks joined (labels wrap inside cells)."""
+    texts = [_paragraph_text(p)[0] for p in _descend(tc, _P)]
+    return clean_text("\n".join(t for t in texts if t))
+
+
+def _join(above: str, below: str) -> str:
+    return clean_text(f"{above}\n{below}") if below else above

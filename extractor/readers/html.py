@@ -1,0 +1,267 @@
+"""Reader for web pages: a report as published on a government site.
+
+Most reports are pages of a CMS (TRS, Hanweb and the like): the report sits in
+one container among menus, breadcrumbs, related links and a footer. The
+container is found without knowing the CMS, by where the running text is:
+links weigh nothing, and we step from ``<body>`` into whichever child holds
+nearly all of the remaining text, stopping where the text spreads over several
+children. A fragment (the report's markup alone) passes through unchanged.
+
+Inside the container the page is read in document order: block elements make
+paragraphs, data tables make :class:`~extractor.document.Table` grids with
+their rowspans and colspans laid out by :func:`~extractor.document.place_cells`.
+A table that holds another table is page layout, not data: its cells are read
+as running text and the inner table becomes a table of its own.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ..document import Document, Paragraph, Table, place_cells
+from ..errors import ReaderError
+from .cleaning import clean_text, guess_title, report_title
+from .encoding import decode_html
+
+__all__ = ["read"]
+
+log = logging.getLogger(__name__)
+
+#: elements whose content is never report text
+_SKIPPED = frozenset({
+    "script", "style", "noscript", "template", "head", "title", "iframe", "frame", "object", "embed",
+    "select", "option", "button", "input", "textarea", "nav", "svg", "map", "audio", "video", "canvas",
+})
+#: elements that end the paragraph before them and start a new one
+_BLOCKS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
+    "section", "article", "header", "footer", "main", "aside", "center", "pre", "address", "form",
+    "fieldset", "figure", "figcaption", "details", "summary", "hr", "br",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th",
+})
+#: a child holding this share of its parent's text is where the report continues
+_BODY_SHARE = 0.8
+_MAX_COLSPAN = 1000
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-—]\s|--)\s*")
+_DIGITS = re.compile(r"\d+")
+
+#: marks a block boundary in the flow of text runs
+BREAK = None
+FlowItem = str | None | etree._Element
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+
+def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
+    """Read a web page (full CMS page or fragment) into a Document.
+
+    CMSs print the title above the article container, outside the body we
+    keep; when the body does not open with a title of its own, the page's
+    title becomes its first paragraph, so that the issuing body and the year
+    are read from the same place for every format.
+    """
+    root = _parse(path, decode_html(path, data, charset))
+    meta = page_meta(root)
+    page_title = clean_text(meta.get("ArticleTitle", "")) or _title_element_text(root)
+    _prune(root)
+    paragraphs, tables = flow_to_content(_flow(find_body(root)))
+    if page_title and report_title(paragraphs) is None:
+        paragraphs.insert(0, Paragraph(page_title))
+        for table in tables:
+            table.paragraph_index += 1
+    if not paragraphs and not tables:
+        raise ReaderError("the page holds no text", path)
+    log.debug("%s: %d paragraphs, %d tables", path, len(paragraphs), len(tables))
+    return Document(path, "html", paragraphs, tables, page_title or guess_title(paragraphs), meta)
+
+
+def _parse(path: str, text: str) -> etree._Element:
+    """The page as an lxml tree; a fragment gets the ``<html><body>`` it lacks."""
+    try:
+        root = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise ReaderError(f"not a readable HTML page: {exc}", path) from exc
+    if root is None:
+        raise ReaderError("the page holds no markup and no text", path)
+    return root
+
+
+def _prune(root: etree._Element) -> None:
+    """Take out what is never report text (scripts, forms, menus, hidden blocks), keeping tails."""
+    etree.strip_elements(root, *_SKIPPED, with_tail=False)
+    for element in [e for e in root.iter() if _is_hidden(e)]:
+        _drop(element)
+
+
+def _is_hidden(element: etree._Element) -> bool:
+    return element.get("hidden") is not None or bool(_DISPLAY_NONE.search(element.get("style") or ""))
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    if element.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def page_meta(root: etree._Element) -> dict[str, str]:
+    """``<meta name=… content=…>`` pairs (ArticleTitle, PubDate, SiteName…), first one wins."""
+    meta: dict[str, str] = {}
+    for element in root.iter("meta"):
+        name, content = element.get("name"), element.get("content")
+        if name and content and content.strip():
+            meta.setdefault(name.strip(), content.strip())
+    return meta
+
+
+def _title_element_text(root: etree._Element) -> str | None:
+    """The page's ``<title>`` without the site and column names CMSs append."""
+    element = root.find(".//title")
+    if element is None:
+        return None
+    parts = [clean_text(p) for p in _TITLE_SEPARATORS.split("".join(element.itertext()))]
+    return next((p for p in parts if p), None)
+
+
+def _is_data_table(table: etree._Element) -> bool:
+    """A table of data, as opposed to one that lays out a page or frames a box."""
+    if table.find(".//table") is not None:
+        return False
+    cells = table.iter("td", "th")
+    return next(cells, None) is not None and next(cells, None) is not None
+
+
+def _count_chars(text: str | None) -> int:
+    return len(text.strip()) if text else 0
+
+
+def text_weights(root: etree._Element) -> dict[etree._Element, int]:
+    """How many visible, non-link characters each element holds.
+
+    Menus, breadcrumbs and related-link lists are made of links, so counting
+    only text outside ``<a href>`` leaves the report's container as the heavy
+    part of the page. One pass, bottom-up.
+    """
+    weights: dict[etree._Element, int] = {}
+    totals = [0]
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        if event == "start":
+            is_link = element.tag == "a" and element.get("href") is not None
+            if is_link:
+                walker.skip_subtree()
+            totals.append(0 if is_link else _count_chars(element.text))
+        else:
+            own = totals.pop()
+            weights[element] = own
+            if element is not root:
+                totals[-1] += own + _count_chars(element.tail)
+    return weights
+
+
+def find_body(root: etree._Element) -> etree._Element:
+    """The element that holds the report: step down while one child holds nearly all text.
+
+    A data table is never stepped into: the report's headings lie outside it.
+    """
+    body = root.find("body")
+    node = body if body is not None else root
+    weights = text_weights(node)
+    while True:
+        children = [c for c in node if isinstance(c.tag, str) and not (c.tag == "table" and _is_data_table(c))]
+        best = max(children, key=lambda c: weights.get(c, 0), default=None)
+        if best is None or weights.get(best, 0) < _BODY_SHARE * weights[node] or weights[node] == 0:
+            return node
+        node = best
+
+
+def _flow(container: etree._Element) -> Iterator[FlowItem]:
+    """The container's text runs in reading order, BREAK at block edges, data tables whole.
+
+    Runs are yielded raw ("2" and "1" from two spans stay two runs with
+    nothing between them), so that joining them restores what was cut.
+    """
+    walker = etree.iterwalk(container, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag
+        if event == "start":
+            if tag == "table" and _is_data_table(element):
+                walker.skip_subtree()
+                for caption in element.iterchildren("caption"):
+                    yield BREAK
+                    yield from _flow(caption)
+                yield BREAK
+                yield element
+                continue
+            if tag in _BLOCKS:
+                yield BREAK
+            if element.text:
+                yield element.text
+        else:
+            if tag in _BLOCKS:
+                yield BREAK
+            if element is not container and element.tail:
+                yield element.tail
+
+
+def flow_to_content(flow: Iterator[FlowItem]) -> tuple[list[Paragraph], list[Table]]:
+    """Paragraphs and tables from a flow, each table knowing how many paragraphs precede it."""
+    paragraphs: list[Paragraph] = []
+    tables: list[Table] = []
+    runs: list[str] = []
+
+    def end_paragraph() -> None:
+        text = clean_text("".join(runs))
+        runs.clear()
+        if text:
+            paragraphs.append(Paragraph(text))
+
+    for item in flow:
+        if isinstance(item, str):
+            runs.append(item)
+            continue
+        end_paragraph()
+        if item is not BREAK:
+            tables.append(Table(place_cells(table_rows(item)), f"table {len(tables) + 1}", len(paragraphs)))
+    end_paragraph()
+    return paragraphs, tables
+
+
+def _span(value: str | None, limit: int) -> int:
+    """A rowspan/colspan attribute as the browser reads it: leading digits, at least 1, capped."""
+    match = _DIGITS.match(value.strip()) if value else None
+    return min(max(int(match.group()), 1), limit) if match else 1
+
+
+def cell_text(cell: etree._Element) -> str:
+    """A cell's text, its runs joined as they stand.
+
+    A cell holds one label or one value, which Word and the CMS cut into
+    spans and paragraphs mid-word ("商业" / "企业", "2" / "1"), so nothing is
+    put between the pieces; :func:`clean_text` then tidies the spacing.
+    """
+    return clean_text("".join(cell.itertext()))
+
+
+def table_rows(table: etree._Element) -> list[list[tuple[str, int, int]]]:
+    """A data table's rows as ``(text, rowspan, colspan)``; rowspans stop at the table's end."""
+    trs = list(table.iter("tr"))
+    return [
+        [
+            (cell_text(cell), _span(cell.get("rowspan"), len(trs) - r), _span(cell.get("colspan"), _MAX_COLSPAN))
+            for cell in tr
+            if cell.tag in ("td", "th")
+        ]
+        for r, tr in enumerate(trs)
+    ]

@@ -1,0 +1,73 @@
+"""Legacy Word (.doc) and WPS (.wps) reader: LibreOffice converts, the DOCX reader reads.
+
+Binary Word and WPS files have no maintained pure-Python parser that keeps
+table structure, so LibreOffice (headless) converts each file to .docx in a
+private temporary directory. Every conversion gets its own user profile
+(``-env:UserInstallation``): two conversions sharing the default profile at
+once fail silently, and batches run many at once. A missing LibreOffice is a
+ReaderError that says what to install, not a crash.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..document import Document
+from ..errors import ReaderError
+from . import docx
+
+__all__ = ["read", "convert_to_docx", "SOFFICE_NAMES"]
+
+log = logging.getLogger(__name__)
+
+#: Names the LibreOffice binary goes by (Debian installs ``soffice`` and ``libreoffice``).
+SOFFICE_NAMES = ("soffice", "libreoffice")
+#: Seconds a conversion may take; a converter that hangs on a broken file must not hang a batch.
+TIMEOUT = 120
+_MISSING = "LibreOffice (soffice) is needed to read .doc/.wps files; install libreoffice-writer"
+
+
+def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
+    """Read a .doc or .wps file by way of a .docx conversion (``charset`` is unused)."""
+    converted = convert_to_docx(path, data)
+    document = docx.read(path, converted)
+    document.format = Path(path).suffix.lower().lstrip(".") or "doc"
+    return document
+
+
+def _soffice(path: str) -> str:
+    for name in SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ReaderError(_MISSING, path)
+
+
+def convert_to_docx(path: str, data: bytes, timeout: float = TIMEOUT) -> bytes:
+    """The bytes of a .docx that LibreOffice makes from a .doc/.wps file's bytes."""
+    soffice = _soffice(path)
+    suffix = Path(path).suffix.lower() if Path(path).suffix.lower() in (".doc", ".wps") else ".doc"
+    with tempfile.TemporaryDirectory(prefix="xxgk-lo-") as tmp:
+        work = Path(tmp)
+        source = work / f"report{suffix}"
+        source.write_bytes(data)
+        command = [
+            soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless", "--norestore", "--convert-to", "docx:MS Word 2007 XML",
+            "--outdir", str(work / "out"), str(source),
+        ]
+        try:
+            run = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise ReaderError(f"LibreOffice took more than {timeout:g} s to convert the file", path) from exc
+        except OSError as exc:
+            raise ReaderError(f"LibreOffice could not be started: {exc}", path) from exc
+        output = work / "out" / "report.docx"
+        if not output.exists():
+            detail = (run.stderr or run.stdout).decode("utf-8", "replace").strip()[:200]
+            raise ReaderError(f"LibreOffice could not convert the file (exit {run.returncode}) {detail}".strip(), path)
+        log.debug("%s: converted to .docx by LibreOffice", path)
+        return output.read_bytes()

@@ -1,0 +1,174 @@
+"""PDF reader (text layer): running text from every page, tables from the pages that hold them.
+
+Speed is the point of the design. pdfium reads the text of a whole report in
+milliseconds; only the pages whose text names labels of the form get their
+characters and ruling lines read (:mod:`.pdf_layout`) and turned into grids
+(:mod:`.pdf_tables`). A table that runs over a page break is stitched back into
+one table when nothing but page furniture (page numbers) separates the pieces.
+A table page without ruled tables (a table drawn without lines) has its rows
+rebuilt from its lines of text (:mod:`.pdf_words`).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from itertools import takewhile
+from functools import cache
+
+import pypdfium2 as pdfium
+
+from ..document import Document, Paragraph, Table, table_from_rows
+from ..errors import ReaderError
+from ..template import ACTIVE, APPEAL_GROUPS, APPEAL_RESULTS, REQUEST_ROWS
+from ..values import clean_text as label_key
+from .cleaning import clean_text, guess_title
+from .pdf_layout import chars_to_lines, page_edges, page_layout, page_text
+from .pdf_stitch import stitch
+from .pdf_tables import Piece, page_pieces
+from .pdf_words import Flow, lines_to_flow
+
+__all__ = ["read", "is_table_page"]
+
+log = logging.getLogger(__name__)
+
+#: Labels shorter than this are common words ("规章", "其他") and say nothing about a page.
+_MIN_LABEL = 4
+#: How many distinct labels of the form a page must print to be read for tables.
+_MIN_HITS = 2
+#: How many lines from the top of the first page, and characters, may hold the title.
+_TITLE_LOOKAHEAD, _TITLE_CHARS = 15, 600
+#: A title is printed this much larger than the first page's middle-sized line...
+_TITLE_SCALE = 1.15
+#: ...and its lines are printed at nearly the same size.
+_TITLE_SAME_SIZE = 0.9
+#: A ruled table has at least the four sides of one cell.
+_MIN_EDGES = 4
+_FURNITURE = re.compile(r"^[-—–－\s]*(第?\s*\d+\s*页?)(\s*/?\s*共?\s*\d+\s*页?)?[-—–－\s]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """Something found on a page in reading order: a line of text or a table piece."""
+
+    page: int
+    text: str | None = None
+    piece: Piece | None = None
+
+
+def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
+    """Read a PDF's text layer (``charset`` is unused: PDF text is Unicode)."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise ReaderError(f"broken PDF: {exc}", path) from exc
+    items: list[_Item] = []
+    title = None
+    try:
+        for number, page in enumerate(pdf, start=1):
+            textpage = page.get_textpage()
+            try:
+                items.extend(_page_items(page, textpage, number))
+                if number == 1:
+                    title = _printed_title(page, textpage)
+            finally:
+                textpage.close()
+                page.close()
+    except pdfium.PdfiumError as exc:
+        raise ReaderError(f"broken PDF page: {exc}", path) from exc
+    finally:
+        pdf.close()
+    paragraphs, tables = _assemble(items)
+    if not any(p.text for p in paragraphs) and not tables:
+        log.info("%s: no text layer (a scanned PDF?)", path)
+    return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs))
+
+
+def _printed_title(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str | None:
+    """The first run of lines printed larger than the text of the first page, joined.
+
+    A PDF's title is set in a bigger font and, when long, wraps over two
+    lines ("…政府信息公开工作" / "年度报告"); its lines are not paragraphs yet.
+    """
+    layout = page_layout(page, textpage, 1, [], limit=_TITLE_CHARS)
+    lines = [line for line in chars_to_lines(layout.chars)[:_TITLE_LOOKAHEAD] if clean_text(line.text)]
+    if not lines:
+        return None
+    sizes = sorted(line.size for line in lines)
+    biggest = sizes[-1]
+    if biggest < _TITLE_SCALE * sizes[len(sizes) // 2]:
+        return None
+    start = next(i for i, line in enumerate(lines) if line.size >= _TITLE_SAME_SIZE * biggest)
+    run = list(takewhile(lambda line: line.size >= _TITLE_SAME_SIZE * biggest, lines[start:]))
+    return clean_text("".join(line.text for line in run))
+
+
+@cache
+def _labels() -> tuple[str, ...]:
+    """The distinctive labels of the three tables, as compared with page text."""
+    texts = [v for row in REQUEST_ROWS for v in row.variants]
+    texts += [v for label in (*ACTIVE.rows, *ACTIVE.columns, *APPEAL_GROUPS, *APPEAL_RESULTS) for v in label.variants]
+    return tuple(sorted({label_key(t) for t in texts if len(label_key(t)) >= _MIN_LABEL}))
+
+
+def is_table_page(text: str) -> bool:
+    """Whether a page's text prints enough labels of the form to hold (part of) a table."""
+    flat = label_key(text)
+    hits = 0
+    for label in _labels():
+        if label in flat:
+            hits += 1
+            if hits >= _MIN_HITS:
+                return True
+    return False
+
+
+def _page_items(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> list[_Item]:
+    """A page's lines and table pieces, top to bottom, page furniture left out."""
+    text = page_text(textpage)
+    if not is_table_page(text):
+        return _text_items(text.splitlines(), number)
+    edges = page_edges(page)
+    pieces, lines = page_pieces(page_layout(page, textpage, number, edges)) if len(edges) >= _MIN_EDGES else ([], [])
+    if not pieces:
+        log.debug("page %d prints labels of the form but no ruled table: reading rows from its lines", number)
+        return _flow_items(lines_to_flow([raw for raw in text.splitlines() if not _FURNITURE.match(raw)]), number)
+    flow: list[tuple[float, _Item]] = [(p.bbox[1], _Item(number, piece=p)) for p in pieces if p.bbox]
+    flow += [(line.top, _Item(number, text=clean_text(line.text))) for line in lines]
+    flow.sort(key=lambda pair: pair[0])
+    return [item for _, item in flow if item.piece is not None or (item.text and not _FURNITURE.match(item.text))]
+
+
+def _text_items(lines: list[str], number: int) -> list[_Item]:
+    return [_Item(number, text=line) for line in (clean_text(raw) for raw in lines)
+            if line and not _FURNITURE.match(line)]
+
+
+def _flow_items(flow: Flow, number: int) -> list[_Item]:
+    """Items of a page read as lines: running text as paragraphs, rows as one table piece each."""
+    items: list[_Item] = []
+    for part in flow:
+        if isinstance(part, str):
+            items.extend(_text_items([part], number))
+        else:
+            items.append(_Item(number, piece=Piece(table_from_rows(part, "").cells, number, None)))
+    return items
+
+
+def _assemble(items: list[_Item]) -> tuple[list[Paragraph], list[Table]]:
+    """Paragraphs and tables in reading order, a piece right after a piece on the previous page stitched to it."""
+    paragraphs: list[Paragraph] = []
+    pieces: list[tuple[Piece, int]] = []
+    previous: _Item | None = None
+    for item in items:
+        if item.piece is None:
+            paragraphs.append(Paragraph(item.text or "", item.page))
+        elif previous is not None and previous.piece is not None and previous.page == item.page - 1:
+            upper, index = pieces[-1]
+            pieces[-1] = (stitch(upper, item.piece), index)
+        else:
+            pieces.append((item.piece, len(paragraphs)))
+        previous = item
+    tables = [Table(piece.cells, f"page {piece.page} table {n}", index, piece.page)
+              for n, (piece, index) in enumerate(pieces, start=1)]
+    return paragraphs, tables

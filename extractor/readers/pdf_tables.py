@@ -1,0 +1,110 @@
+"""Ruled tables on a PDF page as pieces of the one Document form, running text around them.
+
+The grids the ruling lines draw (:mod:`.pdf_ruling`) are filled with the
+characters printed in each cell (:mod:`.pdf_layout`), so a merged cell appears
+once with its spans and a label printed one character per line down a merged
+cell ("三、/本/年/度/…") stays one label cell at the left.
+
+Word frames running text in rectangles too; rows of a found "table" that are
+one full-width cell of prose are given back as running text, so headings stay
+paragraphs ahead of the table they introduce.
+
+A table continued on the next page comes as a second piece, which
+:mod:`.pdf_stitch` joins to the first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from ..document import BBox, Cell
+from ..template import ACTIVE
+from ..values import clean_text as label_key
+from .cleaning import clean_text
+from .pdf_layout import Char, PageLayout, TextLine, chars_to_lines
+from .pdf_ruling import Grid, ruled_grids
+
+__all__ = ["Piece", "page_pieces"]
+
+
+@dataclass(slots=True)
+class Piece:
+    """One ruled table as found on one page (or several pages once stitched)."""
+
+    cells: list[Cell]
+    page: int
+    bbox: BBox | None
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+
+def page_pieces(layout: PageLayout) -> tuple[list[Piece], list[TextLine]]:
+    """The ruled tables of a page and the running text around them."""
+    grids = ruled_grids(layout.edges)
+    members: list[list[list[Char]]] = [[[] for _ in grid.spans] for grid in grids]
+    outside: list[Char] = []
+    for ch in layout.chars:
+        x, y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+        for grid, cells in zip(grids, members):
+            x0, top, x1, bottom = grid.bbox
+            if x0 <= x <= x1 and top <= y <= bottom:
+                index = grid.cell_at(x, y)
+                if index is not None:
+                    cells[index].append(ch)
+                break
+        else:
+            outside.append(ch)
+    pieces: list[Piece] = []
+    lines = chars_to_lines(outside)
+    for grid, cells in zip(grids, members):
+        piece, prose = _peel_prose(_piece(grid, cells, layout.number))
+        lines.extend(prose)
+        if piece is not None:
+            pieces.append(piece)
+    lines.sort(key=lambda line: line.top)
+    return pieces, lines
+
+
+def _piece(grid: Grid, members: list[list[Char]], page: int) -> Piece:
+    """A grid's cells, each with the text printed inside it."""
+    cells = [Cell(clean_text("\n".join(line.text for line in chars_to_lines(chars))), row, col, rowspan, colspan,
+                  grid.rect(index))
+             for index, ((row, col, rowspan, colspan), chars) in enumerate(zip(grid.spans, members))]
+    return Piece(cells, page, grid.bbox)
+
+
+@cache
+def _block_items() -> frozenset[str]:
+    """Full-width rows that belong to a table: the 第二十条 block headers of the active table."""
+    return frozenset(label_key(b.item) for blocks in ACTIVE.blocks.values() for b in blocks)
+
+
+def _is_prose_row(row: list[Cell], width: int) -> bool:
+    """A row that is one full-width cell of running text, not a row of the form."""
+    if len(row) != 1 or row[0].colspan < width:
+        return False
+    return label_key(row[0].text) not in _block_items()
+
+
+def _peel_prose(piece: Piece) -> tuple[Piece | None, list[TextLine]]:
+    """Give the prose rows at the top and bottom of a found table back as running text."""
+    width = max((c.col + c.colspan for c in piece.cells), default=0)
+    rows: list[list[Cell]] = [[] for _ in range(piece.n_rows)]
+    for cell in piece.cells:
+        rows[cell.row].append(cell)
+    start, end = 0, len(rows)
+    while start < end and (not rows[start] or _is_prose_row(rows[start], width)):
+        start += 1
+    while end > start and (not rows[end - 1] or _is_prose_row(rows[end - 1], width)
+                           or all(not c.text for c in rows[end - 1])):
+        end -= 1
+    prose = [TextLine(row[0].text, row[0].bbox[1], row[0].bbox[3] - row[0].bbox[1]) for row in rows[:start] + rows[end:]
+             if row and row[0].text and row[0].bbox is not None]
+    if start == end:
+        return None, prose
+    kept = [Cell(c.text, c.row - start, c.col, min(c.rowspan, end - c.row), c.colspan, c.bbox)
+            for row in rows[start:end] for c in row]
+    top, bottom = min(c.bbox[1] for c in kept), max(c.bbox[3] for c in kept)
+    return Piece(kept, piece.page, (piece.bbox[0], top, piece.bbox[2], bottom)), prose

@@ -1,0 +1,82 @@
+"""Generate reports with known answers: HTML, DOCX and PDF, each with NAME.expected.json.
+
+    python scripts/make_corpus.py --count 36 --formats html,docx,pdf --out fixtures/generated --seed 1
+
+Numbers are random but satisfy the form's relations (or break one on purpose,
+and ``error_codes`` says which); labels come from ``extractor/template.py``;
+each report carries controlled drift (see ``gencorpus/printed.py`` DRIFTS).
+The same ``--seed`` and ``--count`` give the same files. MANIFEST.tsv lists
+each report's format, style, template and drifts, for the benchmark's breakdown.
+PDF needs LibreOffice (Debian: libreoffice-writer fonts-noto-cjk).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from gencorpus.render_docx import render_docx  # noqa: E402
+from gencorpus.render_html import render_html  # noqa: E402
+from gencorpus.report import FORMATS, Report, plan_report  # noqa: E402
+from gencorpus.to_pdf import ConversionError, write_pdfs  # noqa: E402
+
+MANIFEST = "MANIFEST.tsv"
+PDF_BATCH = 40
+_RENDER = {"html": render_html, "docx": render_docx}
+
+
+def expected_json(report: Report) -> str:
+    return json.dumps(report.expected, ensure_ascii=False, indent=1) + "\n"
+
+
+def manifest_line(report: Report) -> str:
+    fields = (report.filename, report.format, report.style, report.template,
+              ",".join(sorted(report.drifts)), ",".join(report.expected["error_codes"]))
+    return "\t".join(fields) + "\n"
+
+
+def write_corpus(seed: int, count: int, formats: Sequence[str], out: Path) -> list[Report]:
+    """Write ``count`` reports and their expectations into ``out``; the PDFs in batches."""
+    out.mkdir(parents=True, exist_ok=True)
+    reports = [plan_report(seed, i, tuple(formats)) for i in range(count)]
+    pdfs = [r for r in reports if r.format == "pdf"]
+    for report in reports:
+        if report.format in _RENDER:
+            (out / report.filename).write_bytes(_RENDER[report.format](report))
+        (out / f"{report.name}.expected.json").write_text(expected_json(report), encoding="utf-8")
+    for start in range(0, len(pdfs), PDF_BATCH):
+        write_pdfs(pdfs[start:start + PDF_BATCH], out)
+    header = "file\tformat\tstyle\ttemplate\tdrifts\terror_codes\n"
+    (out / MANIFEST).write_text(header + "".join(map(manifest_line, reports)), encoding="utf-8")
+    return reports
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    formats = tuple(f.strip() for f in text.split(",") if f.strip())
+    unknown = set(formats) - set(FORMATS)
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(f"formats must be among {', '.join(FORMATS)}, got {text!r}")
+    return formats
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=36, help="number of reports (default 36)")
+    parser.add_argument("--formats", type=_formats, default=FORMATS, help="comma-separated: html,docx,pdf")
+    parser.add_argument("--out", type=Path, required=True, help="output directory")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    args = parser.parse_args(argv)
+    try:
+        reports = write_corpus(args.seed, args.count, args.formats, args.out)
+    except ConversionError as exc:
+        parser.exit(1, f"error: {exc}\n")
+    print(f"wrote {len(reports)} reports to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""``build``: every file lands once, failures are isolated, reruns are incremental and resumable."""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from extractor import build as build_module
+from extractor.build import BuildSettings, Source, build, collect_sources
+from extractor.dataset import Dataset, report_id_of
+from extractor.errors import XxgkError
+from extractor.extract import extract_file
+
+from conftest import ROOT, SAMPLES, sample_reports
+from dataset_support import DATASET_FIXTURES, expected_record, misbehaving
+
+FAST = BuildSettings(jobs=2, timeout=60)
+HTML_REPORTS = [p for p in sample_reports() if p.suffix == ".html"]
+
+
+def _tables(db: Path) -> dict[str, pd.DataFrame]:
+    with Dataset(db, read_only=True) as dataset:
+        return {name: dataset.table(name) for name in ("reports", "report_values", "findings", "missing_reports")}
+
+
+def _status(db: Path) -> dict[str, tuple[str, str | None]]:
+    with Dataset(db, read_only=True) as dataset:
+        rows = dataset.frame("SELECT path, status, error FROM reports").itertuples(index=False)
+        return {Path(path).name: (status, None if pd.isna(error) else error) for path, status, error in rows}
+
+
+def _copy(paths: list[Path], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_build_writes_every_value_and_finding_the_extractor_gives(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    build(sample_reports(), db, settings=FAST)
+    with Dataset(db, read_only=True) as dataset:
+        for report in sample_reports():
+            stored = dataset.frame("SELECT count(*) AS n FROM report_values WHERE report_id = ?",
+                                   [report_id_of(str(report))])["n"][0]
+            findings = dataset.frame("SELECT count(*) AS n FROM findings WHERE report_id = ? AND origin = 'report'",
+                                     [report_id_of(str(report))])["n"][0]
+            try:
+                record = extract_file(report)
+            except XxgkError:
+                assert (stored, findings) == (0, 0)
+                continue
+            assert (stored, findings) == (sum(map(len, record.tables.values())), len(record.findings))
+
+
+def test_build_stores_each_expected_value(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    build([SAMPLES], db, settings=FAST, parse=expected_record)
+    with Dataset(db, read_only=True) as dataset:
+        wide = dataset.table("reports_wide").set_index("path")
+    for report in sample_reports():
+        record = expected_record(Source(str(report)))
+        for table, values in record.tables.items():
+            for key, value in values.items():
+                stored = wide.loc[str(report), f"{table}.{key}"]
+                assert (None if pd.isna(stored) else stored) == value, (report.name, key)
+
+
+def test_second_build_parses_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    build(HTML_REPORTS, db, settings=FAST, parse=expected_record)
+    summary = build(HTML_REPORTS, db, settings=FAST, parse=expected_record)
+    assert (summary.skipped, summary.parsed) == (len(HTML_REPORTS), 0)
+
+
+def test_new_extractor_version_parses_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "x.duckdb"
+    build(HTML_REPORTS, db, settings=FAST, parse=expected_record)
+    monkeypatch.setattr(build_module, "EXTRACTOR_VERSION", "999")
+    assert build(HTML_REPORTS, db, settings=FAST, parse=expected_record).parsed == len(HTML_REPORTS)
+
+
+def test_changed_file_is_parsed_again_and_replaces_its_rows(tmp_path: Path) -> None:
+    original = HTML_REPORTS[0]
+    folder = _copy([original, original.with_name(original.stem + ".expected.json")], tmp_path / "in")
+    db = tmp_path / "x.duckdb"
+    build([folder], db, settings=FAST, parse=expected_record)
+    report = folder / original.name
+    report.write_bytes(report.read_bytes() + b"<!-- edited -->")
+    summary = build([folder], db, settings=FAST, parse=expected_record)
+    values = sum(map(len, expected_record(Source(str(report))).tables.values()))
+    assert (summary.parsed, len(_tables(db)["reports"]), len(_tables(db)["report_values"])) == (1, 1, values)
+
+
+def test_garbage_file_is_one_failed_entry_and_the_rest_lands(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    summary = build([DATASET_FIXTURES / "garbage.pdf", *HTML_REPORTS[:2]], db, settings=FAST)
+    statuses = _status(db)
+    assert ([Path(p).name for p, _ in summary.failures], statuses["garbage.pdf"][0]) == (["garbage.pdf"], "failed")
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("hangs", "timed out after 2 s"),
+    ("segfaults", f"worker died (exit code -{int(signal.SIGSEGV)})"),
+    ("eats_memory", "out of memory (limit 512 MiB)"),
+])
+def test_misbehaving_file_is_one_failed_entry_and_the_rest_lands(tmp_path: Path, name: str, reason: str) -> None:
+    bad = tmp_path / f"{name}.html"
+    bad.write_text("<html></html>", encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    build([bad, *HTML_REPORTS[:2]], db, settings=BuildSettings(jobs=2, timeout=2, memory_mb=512), parse=misbehaving)
+    assert _status(db) == {bad.name: ("failed", reason), **{p.name: ("ok", None) for p in HTML_REPORTS[:2]}}
+
+
+def test_failed_file_is_retried_only_when_asked(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    files = [DATASET_FIXTURES / "garbage.pdf"]
+    build(files, db, settings=FAST, parse=expected_record)
+    again = build(files, db, settings=FAST, parse=expected_record).parsed
+    retried = build(files, db, settings=BuildSettings(jobs=1, retry_failed=True), parse=expected_record).parsed
+    assert (again, retried) == (0, 1)
+
+
+_BUILD_SCRIPT = """
+import sys
+sys.path[:0] = {paths!r}
+from extractor.build import BuildSettings, build
+from dataset_support import slow_expected_record
+if __name__ == "__main__":
+    build([{source!r}], {db!r}, settings=BuildSettings(jobs=1), parse=slow_expected_record,
+          on_progress=lambda p: print(p.done, flush=True))
+"""
+
+
+def test_build_killed_midway_resumes_to_the_same_dataset(tmp_path: Path) -> None:
+    killed, whole = tmp_path / "killed.duckdb", tmp_path / "whole.duckdb"
+    script = tmp_path / "run_build.py"
+    script.write_text(_BUILD_SCRIPT.format(paths=[str(ROOT), str(ROOT / "tests")], source=str(SAMPLES),
+                                           db=str(killed)), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    assert process.stdout is not None
+    while int(process.stdout.readline() or "0") < 3:
+        pass
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert 0 < _tables(killed)["reports"].shape[0] < len(collect_sources([SAMPLES]))
+    build([SAMPLES], killed, settings=FAST, parse=expected_record)
+    build([SAMPLES], whole, settings=FAST, parse=expected_record)
+    for name, frame in _tables(whole).items():
+        pd.testing.assert_frame_equal(_tables(killed)[name], frame, obj=name)
+
+
+def test_crawl_folder_is_read_through_its_manifest(tmp_path: Path) -> None:
+    crawl = _copy(HTML_REPORTS[:3], tmp_path / "crawl" / "files")
+    rows = [{"url": f"http://example.gov.cn/{i}", "final_url": f"http://example.gov.cn/{i}", "publish_date": "2023-01-31",
+             "path": f"files/{p.name}", "outcome": outcome, "charset": "utf-8"}
+            for i, (p, outcome) in enumerate(zip(HTML_REPORTS[:3], ("fetched", "not-modified", "error")))]
+    with (crawl.parent / "manifest.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    db = tmp_path / "x.duckdb"
+    build([crawl.parent], db, settings=FAST, parse=expected_record)
+    reports = _tables(db)["reports"]
+    assert sorted(zip(reports["url"], reports["publish_date"])) == [
+        ("http://example.gov.cn/0", "2023-01-31"), ("http://example.gov.cn/1", "2023-01-31")]

@@ -1,0 +1,71 @@
+"""`xxgk extract`: records on stdout, one clear line per bad file on stderr."""
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from conftest import SAMPLES
+from extractor.cli import main
+
+SEED = str(SAMPLES / "ganyu-kjj-2024.txt")
+
+
+def _run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_jsonl_is_one_record_per_file():
+    result = _run("extract", SEED, str(SAMPLES / "shanghai_szfbgt_2019.html"))
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0 and len(lines) == 2
+    record = json.loads(lines[0])
+    assert record["schema"] == "xxgk.record/1" and record["agency"] == "连云港市赣榆区科学技术局"
+    assert record["provenance"]["requests"]["new_received.total"]["raw"] == "0"
+
+
+def test_csv_is_one_row_per_report_one_column_per_key():
+    result = _run("extract", "--format", "csv", SEED)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 1
+    assert rows[0]["requests.new_received.total"] == "0" and rows[0]["year"] == "2024"
+
+
+def test_missing_file_is_one_line_and_the_batch_goes_on():
+    result = _run("extract", "no-such-report.html", SEED)
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 1
+    assert "xxgk: no-such-report.html: cannot open file: No such file or directory" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_garbage_file_names_the_file_without_traceback(tmp_path):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    result = _run("extract", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"xxgk: {bad}: ") and "Traceback" not in result.stderr
+
+
+def test_unsupported_file_type_is_named(tmp_path):
+    odd = tmp_path / "report.xyz"
+    odd.write_bytes(b"\x00\x01binary")
+    result = _run("extract", str(odd))
+    assert f"xxgk: {odd}: unsupported file type '.xyz'" in result.stderr
+
+
+def test_table_view_shows_agency_and_values():
+    result = _run("extract", "--format", "table", SEED)
+    assert "连云港市赣榆区科学技术局" in result.stdout and "new_received.total" in result.stdout
+
+
+def test_python_dash_m_is_the_same_command():
+    done = subprocess.run([sys.executable, "-m", "extractor", "--help"], capture_output=True, text=True, check=True)
+    assert "extract" in done.stdout
+
+
+def test_every_command_has_help():
+    for name, command in main.commands.items():
+        assert command.help, f"xxgk {name} has no help text"

@@ -1,0 +1,127 @@
+"""The PDF reader on real reports: table pages found, grids right, tables stitched across pages."""
+import io
+
+import pypdfium2 as pdfium
+import pytest
+
+from conftest import SAMPLES
+from extractor.errors import ReaderError
+from extractor.readers import pdf
+from reader_grids import cell_with, find_row, table_under
+
+HUAIAN = SAMPLES / "huaian_szf_2024.pdf"
+HONGZE = SAMPLES / "hongze_qzf_2023.pdf"
+ACTIVE = "二、主动公开政府信息情况"
+REQUESTS = "三、收到和处理政府信息公开申请情况"
+APPEALS = "四、政府信息公开行政复议、行政诉讼情况"
+
+
+@pytest.fixture(scope="module")
+def huaian():
+    return pdf.read(str(HUAIAN), HUAIAN.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def hongze():
+    return pdf.read(str(HONGZE), HONGZE.read_bytes())
+
+
+def test_requests_table_split_over_pages_is_one_table(huaian):
+    table = table_under(huaian, REQUESTS)
+    assert find_row(table, "（一）予以公开") == ["1288", "21", "0", "0", "50", "3", "1362"]
+    assert find_row(table, "四、结转下年度继续办理") == ["103", "0", "0", "0", "0", "0", "103"]
+
+
+def test_group_label_cut_by_the_page_break_is_rejoined(huaian):
+    group = cell_with(table_under(huaian, REQUESTS), "（四）无法提供")
+    assert group.rowspan == 3
+
+
+def test_vertical_label_is_one_merged_cell_at_the_left(huaian):
+    group = cell_with(table_under(huaian, REQUESTS), "三、本年度办理结果")
+    assert (group.col, group.rowspan) == (0, 22)
+
+
+def test_label_wrapped_around_its_numbers_is_one_cell(huaian):
+    row = find_row(table_under(huaian, REQUESTS), "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
+    assert row == ["447", "7", "0", "0", "0", "0", "454"]
+
+
+def test_header_cut_mid_word_is_joined(huaian):
+    assert cell_with(table_under(huaian, REQUESTS), "商业企业").row == 2
+
+
+def test_appeals_values_are_fifteen_cells_in_one_row(huaian):
+    table = table_under(huaian, APPEALS)
+    assert [c.text for c in table.rows()[-1]] == [
+        "72", "64", "178", "37", "351", "13", "4", "8", "1", "26", "12", "1", "1", "6", "20"]
+
+
+def test_active_table_split_over_pages_keeps_every_block(huaian):
+    table = table_under(huaian, ACTIVE)
+    assert find_row(table, "行政许可") == ["447228"]
+    assert find_row(table, "行政事业性收费") == ["96171.6"]
+
+
+def test_section_headings_come_before_their_tables(huaian):
+    headings = [huaian.paragraphs[t.paragraph_index - 1].text for t in huaian.tables]
+    assert headings == [ACTIVE, REQUESTS, APPEALS]
+
+
+def test_other_handling_printed_as_one_row_keeps_its_seven_values(hongze):
+    assert find_row(table_under(hongze, REQUESTS), "（六）其他处理")[-7:] == ["0"] * 7
+
+
+def test_heading_framed_with_running_text_is_a_paragraph(hongze):
+    assert table_under(hongze, ACTIVE).rows()[0][0].text == "第二十条第（一）项"
+
+
+def test_inconsistent_appeals_row_is_read_as_printed(hongze):
+    assert [c.text for c in table_under(hongze, APPEALS).rows()[-1]][:5] == ["10", "1", "0", "0", "0"]
+
+
+def test_page_furniture_is_not_a_paragraph(huaian):
+    assert not any(p.text.strip("- ").isdigit() for p in huaian.paragraphs)
+
+
+def rotated_copy(source, index: int) -> bytes:
+    """A one-page PDF showing page ``index`` of ``source`` upright on a page stored rotated (/Rotate 90).
+
+    The page is drawn as a form XObject turned a quarter left, as a landscape
+    table page is stored by some producers.
+    """
+    original, copy = pdfium.PdfDocument(str(source)), pdfium.PdfDocument.new()
+    width, height = original[index].get_size()
+    page = copy.new_page(height, width)
+    drawing = original.page_as_xobject(index, copy).as_pageobject()
+    drawing.transform(pdfium.PdfMatrix().rotate(90, ccw=True).translate(height, 0))
+    page.insert_obj(drawing)
+    page.gen_content()
+    page.set_rotation(90)
+    buffer = io.BytesIO()
+    copy.save(buffer)
+    return buffer.getvalue()
+
+
+def test_rotated_page_is_read_upright():
+    document = pdf.read("rotated.pdf", rotated_copy(HONGZE, 3))
+    assert [c.text for c in table_under(document, APPEALS).rows()[-1]] == [
+        "10", "1", "0", "0", "0", "0", "0", "0", "0", "0", "5", "0", "0", "0", "0"]
+
+
+def test_title_is_the_large_print_of_the_first_page(huaian):
+    assert huaian.title == "淮安市人民政府2024年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("（一）予以公开 1288 21\n（二）部分公开 447 7", True),
+    ("全市共受理政府信息公开申请 3119 件，答复 3050 件", False),
+])
+def test_table_pages_are_told_from_their_text(text, expected):
+    assert pdf.is_table_page(text) is expected
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.7\n garbage", HUAIAN.read_bytes()[:5000]], ids=["garbage", "truncated"])
+def test_corrupt_pdf_raises_reader_error_naming_the_file(data):
+    with pytest.raises(ReaderError, match="broken.pdf"):
+        pdf.read("broken.pdf", data)

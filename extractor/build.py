@@ -21,32 +21,32 @@ import os
 import resource
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from . import __version__
 from .crawl.outcome import FINISHED
 from .crosscheck import CrossSettings, crosscheck
 from .dataset import Dataset, Entry, KnownFile
-from .errors import DatasetError, XxgkError
+from .errors import DatasetError, ReaderError, XxgkError
 from .readers import _SUFFIXES as REPORT_SUFFIXES
 from .record import Record
 
 __all__ = [
     "EXTRACTOR_VERSION",
-    "Source",
     "BuildSettings",
-    "Progress",
     "BuildSummary",
     "Parsed",
-    "collect_sources",
-    "sources_to_parse",
-    "parse_source",
-    "parse_outcome",
-    "parse_isolated",
+    "Progress",
+    "Source",
     "build",
+    "collect_sources",
+    "parse_isolated",
+    "parse_outcome",
+    "parse_source",
+    "sources_to_parse",
 ]
 
 log = logging.getLogger(__name__)
@@ -68,11 +68,16 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """What parsing one file gave: a record, or the reason it failed."""
+    """What parsing one file gave: a record and the report's running text, or the reason it failed.
+
+    The text is kept because a copied report is told by its words as much as
+    by its numbers (DUPLICATE_REPORT), and researchers search it.
+    """
 
     source: Source
     record: Record | None
     error: str | None = None
+    text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +122,7 @@ class BuildSummary:
     missing: int = 0
 
 
-Parse = Callable[[Source], Record]
+Parse = Callable[[Source], Parsed]
 OnProgress = Callable[[Progress], None]
 
 
@@ -157,20 +162,25 @@ def manifest_sources(manifest: Path) -> list[Source]:
     missing = {"path", "outcome"} - set(rows[0] if rows else {"path", "outcome"})
     if missing:
         raise DatasetError(f"crawl manifest lacks column(s) {', '.join(sorted(missing))}", manifest)
-    return [Source(str((manifest.parent / row["path"]).resolve()), row.get("final_url") or row.get("url") or None,
+    return [Source(str((manifest.parent / row["path"]).resolve()), row.get("url") or None,
                    row.get("publish_date") or None, row.get("charset") or None)
             for row in rows if row["outcome"] in FINISHED and row["path"]]
 
 
 def sha256_of(path: str) -> str:
-    """The hex sha256 of a file's bytes (what decides whether it changed)."""
+    """The hex sha256 of a file's bytes (what decides whether it changed).
+
+    An unreadable file hashes to "" and is never current: it goes to a parser,
+    which fails on it, so that it becomes one failed entry, not a failed build.
+    """
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError as exc:
-        raise DatasetError(f"cannot read file: {exc.strerror or exc}", path) from exc
+        log.warning("%s: cannot read file: %s", path, exc.strerror or exc)
+        return ""
     return digest.hexdigest()
 
 
@@ -179,7 +189,7 @@ def sources_to_parse(sources: Sequence[Source], hashes: dict[str, str], known: d
     """The sources the dataset does not hold yet with the same bytes and extractor version."""
     def is_current(source: Source) -> bool:
         held = known.get(source.path)
-        return (held is not None and held.sha256 == hashes[source.path]
+        return (held is not None and held.sha256 == hashes[source.path] != ""
                 and held.extractor_version == EXTRACTOR_VERSION
                 and not (retry_failed and held.status == "failed"))
     return [s for s in sources if not is_current(s)]
@@ -187,10 +197,20 @@ def sources_to_parse(sources: Sequence[Source], hashes: dict[str, str], known: d
 
 # --- Parsing one file -----------------------------------------------------------
 
-def parse_source(source: Source) -> Record:
-    """The default parser: the extraction pipeline, given what the crawl knew about the file."""
-    from .extract import extract_file
-    return extract_file(source.path, url=source.url, charset=source.charset)
+def parse_source(source: Source) -> Parsed:
+    """The default parser: the extraction pipeline, given what the crawl knew about the file,
+    keeping the document's text that ``extract_file`` would drop."""
+    from .extract import extract_document
+    from .readers import read_document
+
+    try:
+        data = Path(source.path).read_bytes()
+    except OSError as exc:
+        raise ReaderError(f"cannot open file: {exc.strerror or exc}", source.path) from exc
+    document = read_document(source.path, data, charset=source.charset)
+    record = extract_document(document, {"path": source.path, "sha256": hashlib.sha256(data).hexdigest(),
+                                         "format": document.format, "url": source.url})
+    return Parsed(source, record, text=document.text)
 
 
 def parse_outcome(source: Source, parse: Parse = parse_source, memory_mb: int | None = None) -> Parsed:
@@ -200,12 +220,12 @@ def parse_outcome(source: Source, parse: Parse = parse_source, memory_mb: int | 
     in xxgk, logged with its traceback and reported as an internal error.
     """
     try:
-        return Parsed(source, parse(source))
+        return parse(source)
     except XxgkError as exc:
         return Parsed(source, None, exc.message)
     except MemoryError:
         return Parsed(source, None, "out of memory" + (f" (limit {memory_mb} MiB)" if memory_mb else ""))
-    except Exception as exc:  # noqa: BLE001 - isolating one file is the point
+    except Exception as exc:
         log.debug("internal error on %s", source.path, exc_info=True)
         return Parsed(source, None, f"internal error: {type(exc).__name__}: {exc}")
 
@@ -251,7 +271,7 @@ def parse_isolated(sources: Sequence[Source], parse: Parse, settings: BuildSetti
                 on_parsed(parsed)
 
 
-def _start(context: multiprocessing.context.BaseContext, source: Source, parse: Parse,
+def _start(context: multiprocessing.context.ForkServerContext, source: Source, parse: Parse,
            settings: BuildSettings) -> _Job:
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, parse, source, settings.memory_mb), daemon=True)
@@ -301,7 +321,7 @@ def build(paths: Iterable[str | Path], db: str | Path, *, settings: BuildSetting
         def write(parsed: Parsed) -> None:
             source = parsed.source
             dataset.write_entry(Entry(source.path, hashes[source.path], EXTRACTOR_VERSION, parsed.record,
-                                      parsed.error, source.url, source.publish_date))
+                                      parsed.error, source.url, source.publish_date, parsed.text))
             summary.parsed += 1
             if parsed.error:
                 log.warning("%s: %s", source.path, parsed.error)

@@ -116,7 +116,7 @@ def build(sources: tuple[str, ...], db: str, jobs: int | None, timeout: float, m
         _fail(f"{path}: {error}")
     stderr.print(f"{summary.found} file(s): {summary.skipped} already in the dataset, {summary.parsed} parsed, "
                  f"{len(summary.failures)} failed; {summary.cross_findings} finding(s) across reports, "
-                 f"{summary.missing} missing report(s) → {db}", highlight=False, markup=False)
+                 f"{summary.missing} missing report(s) → {db}", highlight=False, markup=False, soft_wrap=True)
     if summary.failures:
         sys.exit(1)
 

@@ -14,7 +14,7 @@ failure; a hang is bounded by the workers' own settings, not by ``--timeout``.
 from __future__ import annotations
 
 import logging
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from distributed import Client, Future, as_completed
 

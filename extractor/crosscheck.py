@@ -3,9 +3,12 @@
 - CARRY_MISMATCH: a body's 二、上年结转 this year differs from the 四、结转下年度
   it printed last year, column by column.
 - IN_FORCE_DRIFT: 现行有效件数 does not follow last year's + 本年制发 − 本年废止.
-- DUPLICATE_REPORT: another body published exactly the same numbers — the
-  copy-paste reports the system is known for. A report with few non-zero
-  numbers is never called a copy: many small bodies truly report all zeros.
+- DUPLICATE_REPORT: another body published exactly the same numbers and
+  near-identical text — the copy-paste reports the system is known for. Text
+  is compared without the two agencies' names, digits and punctuation (what a
+  copier changes), as the overlap of five-character runs; when either text is
+  unknown the numbers alone decide. A report with few non-zero numbers is
+  never called a copy: many small bodies truly report all zeros.
 - Coverage: which bodies have no report for a year, against a list of bodies
   (``listed``) or, without one, every year from a body's first report to the
   latest year in the dataset (``inferred``).
@@ -22,10 +25,9 @@ import csv
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from pathlib import Path
-from typing import Iterable, Sequence
 
 from .dataset import CrossFinding, Missing, StoredReport
 from .errors import DatasetError
@@ -33,21 +35,24 @@ from .record import Finding
 from .template import REQUEST_COLUMNS, column_label
 
 __all__ = [
-    "CrossSettings",
     "BodyMatcher",
     "CrossResult",
-    "normalize_agency",
-    "region_text",
-    "read_mapping",
-    "read_bodies",
+    "CrossSettings",
     "carry_mismatches",
-    "in_force_drifts",
-    "duplicate_reports",
-    "missing_reports",
     "crosscheck",
+    "duplicate_reports",
+    "in_force_drifts",
+    "missing_reports",
+    "normalize_agency",
+    "read_bodies",
+    "read_mapping",
+    "region_text",
+    "text_similarity",
 ]
 
 _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
+_NOT_WORDS = re.compile(r"[\W\d_]+", re.UNICODE)
+_SHINGLE = 5
 _DRIFT_ROWS = ("regulations", "normative_docs")
 
 
@@ -59,6 +64,7 @@ class CrossSettings:
     bodies_csv: str | None = None
     years: tuple[int, ...] = ()
     duplicate_min_nonzero: int = 8
+    duplicate_min_similarity: float = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +99,7 @@ def region_text(region: dict[str, str | None]) -> str:
     """A region as matching compares it: the adcode, or the joined names when there is none."""
     if region.get("adcode"):
         return str(region["adcode"])
-    return "/".join(region[part] for part in ("province", "city", "county") if region.get(part))
+    return "/".join(name for part in ("province", "city", "county") if (name := region.get(part)))
 
 
 def _read_csv(path: str, required: set[str]) -> list[dict[str, str]]:
@@ -169,15 +175,14 @@ def in_force_drifts(pairs: Iterable[tuple[StoredReport, StoredReport]]) -> list[
         now, before = report.tables.get("active", {}), previous.tables.get("active", {})
         for row in _DRIFT_ROWS:
             keys = (f"{row}.in_force", f"{row}.issued", f"{row}.repealed")
-            last = before.get(keys[0])
-            if last is None or any(now.get(k) is None for k in keys):
+            last, in_force, issued, repealed = before.get(keys[0]), *(now.get(k) for k in keys)
+            if last is None or in_force is None or issued is None or repealed is None:
                 continue
-            expected = last + now[keys[1]] - now[keys[2]]
-            if now[keys[0]] == expected:
+            if in_force == last + issued - repealed:
                 continue
-            message = (f"{column_label('active', keys[0])}为{now[keys[0]]}，按{previous.year}年的{last}"
-                       f" + {column_label('active', keys[1])}{now[keys[1]]}"
-                       f" − {column_label('active', keys[2])}{now[keys[2]]} 应为{expected}")
+            message = (f"{column_label('active', keys[0])}为{in_force}，按{previous.year}年的{last}"
+                       f" + {column_label('active', keys[1])}{issued}"
+                       f" − {column_label('active', keys[2])}{repealed} 应为{last + issued - repealed}")
             out.append(CrossFinding(report.report_id, Finding("IN_FORCE_DRIFT", "active", keys, message),
                                     previous.report_id))
     return out
@@ -188,9 +193,26 @@ def _numbers(report: StoredReport) -> tuple[tuple[str, str, float], ...]:
                         for key, value in values.items() if value is not None))
 
 
+def _shingles(text: str, names: Iterable[str | None]) -> set[str]:
+    for name in names:
+        if name:
+            text = text.replace(name, "")
+    words = _NOT_WORDS.sub("", unicodedata.normalize("NFKC", text))
+    return {words[i:i + _SHINGLE] for i in range(max(1, len(words) - _SHINGLE + 1))}
+
+
+def text_similarity(a: StoredReport, b: StoredReport) -> float | None:
+    """How much of two reports' text is the same once their agency names are taken out (0–1);
+    None when a text is unknown."""
+    if not a.text or not b.text:
+        return None
+    first, second = _shingles(a.text, (a.agency, b.agency)), _shingles(b.text, (a.agency, b.agency))
+    return len(first & second) / len(first | second)
+
+
 def duplicate_reports(reports: Iterable[StoredReport], bodies: dict[str, str],
-                      min_nonzero: int) -> list[CrossFinding]:
-    """DUPLICATE_REPORT on each of two reports of different bodies that print the same numbers."""
+                      min_nonzero: int, min_similarity: float) -> list[CrossFinding]:
+    """DUPLICATE_REPORT on each of two reports of different bodies with the same numbers and text."""
     groups: dict[tuple[tuple[str, str, float], ...], list[StoredReport]] = defaultdict(list)
     for report in reports:
         numbers = _numbers(report)
@@ -199,11 +221,14 @@ def duplicate_reports(reports: Iterable[StoredReport], bodies: dict[str, str],
     out = []
     for numbers, group in groups.items():
         for a, b in combinations(group, 2):
-            if bodies[a.report_id] == bodies[b.report_id]:
+            similarity = text_similarity(a, b)
+            if bodies[a.report_id] == bodies[b.report_id] or (similarity is not None
+                                                               and similarity < min_similarity):
                 continue
+            text = "正文未能比对" if similarity is None else f"正文相似度{similarity:.0%}"
             for this, other in ((a, b), (b, a)):
                 message = (f"与{other.agency}（{region_text(other.region) or '地区不详'}）{other.year}年报告的"
-                           f"{len(numbers)}个数值完全相同")
+                           f"{len(numbers)}个数值完全相同，{text}")
                 out.append(CrossFinding(this.report_id, Finding("DUPLICATE_REPORT", None, (), message),
                                         other.report_id))
     return out
@@ -239,5 +264,6 @@ def crosscheck(reports: Sequence[StoredReport], settings: CrossSettings | None =
     seen_years = [r.year for r in reports if r.year is not None]
     years = settings.years or (tuple(range(min(seen_years), max(seen_years) + 1)) if seen_years else ())
     findings = (carry_mismatches(pairs) + in_force_drifts(pairs)
-                + duplicate_reports(reports, bodies, settings.duplicate_min_nonzero))
+                + duplicate_reports(reports, bodies, settings.duplicate_min_nonzero,
+                                    settings.duplicate_min_similarity))
     return CrossResult(bodies, findings, missing_reports(grouped, listed, years))

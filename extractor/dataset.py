@@ -12,6 +12,8 @@ Tables (the names are public: researchers query them):
 - ``report_values``: one row per value, long form, with its provenance.
 - ``findings``: what is wrong with a report; ``origin`` is ``report`` for the
   checks of one report and ``dataset`` for the checks across reports.
+- ``report_texts``: the running text of each parsed report (for searching,
+  and for telling copied reports apart).
 - ``missing_reports``: bodies with no report for a year (coverage).
 - ``reports_wide`` (a view): one row per report, one column per
   ``table.key``, for analysis.
@@ -22,11 +24,11 @@ leaves every file either fully in the dataset or not at all.
 from __future__ import annotations
 
 import hashlib
-import logging
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Self
 
 import duckdb
 import pandas as pd
@@ -36,21 +38,20 @@ from .record import Finding, Record
 from .template import TABLE_IDS, all_keys, unit_of
 
 __all__ = [
-    "REPORT_COLUMNS",
     "COLUMN_LABELS",
     "EXPORT_TABLES",
+    "REPORT_COLUMNS",
+    "CrossFinding",
+    "Dataset",
     "Entry",
     "KnownFile",
-    "StoredReport",
-    "CrossFinding",
     "Missing",
-    "Dataset",
+    "StoredReport",
+    "report_id_of",
     "value_columns",
     "wide_column",
-    "report_id_of",
 ]
 
-log = logging.getLogger(__name__)
 
 #: Report metadata columns of the wide table, with the Chinese header exports show.
 #: (Value columns take theirs from ``template.column_label``.)
@@ -135,6 +136,10 @@ CREATE TABLE IF NOT EXISTS findings (
     message VARCHAR,
     other_report_id VARCHAR
 );
+CREATE TABLE IF NOT EXISTS report_texts (
+    report_id VARCHAR NOT NULL,
+    text VARCHAR NOT NULL
+);
 CREATE TABLE IF NOT EXISTS missing_reports (
     body VARCHAR NOT NULL,
     agency VARCHAR,
@@ -168,6 +173,7 @@ class Entry:
     error: str | None = None
     url: str | None = None
     publish_date: str | None = None
+    text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +195,7 @@ class StoredReport:
     year: int | None
     template: str | None
     tables: dict[str, dict[str, float | None]]
+    text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +280,7 @@ class Dataset:
         except duckdb.Error as exc:
             raise DatasetError(f"cannot open dataset: {exc}", self.path) from exc
 
-    def __enter__(self) -> "Dataset":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -301,13 +308,15 @@ class Dataset:
                   region.get("province"), region.get("city"), region.get("county"), region.get("adcode"),
                   record.year if record else None, record.template if record else None, None)
         with self._transaction():
-            for table in ("findings", "report_values", "reports"):
+            for table in ("findings", "report_values", "report_texts", "reports"):
                 self._con.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
             self._con.execute(f"INSERT INTO reports VALUES ({', '.join('?' * len(report))})", list(report))
             if record:
                 self._insert("report_values", _VALUE_COLUMNS, _value_rows(report_id, record))
                 self._insert("findings", _FINDING_COLUMNS,
                              [_finding_row(report_id, "report", f) for f in record.findings])
+            if entry.text:
+                self._con.execute("INSERT INTO report_texts VALUES (?, ?)", [report_id, entry.text])
 
     def write_crosscheck(self, bodies: dict[str, str], findings: Iterable[CrossFinding],
                          missing: Iterable[Missing]) -> None:
@@ -362,11 +371,11 @@ class Dataset:
                 "SELECT report_id, table_id, key, value FROM report_values").fetchall():
             values.setdefault(report_id, {}).setdefault(table, {})[key] = _as_stored(table, key, value)
         rows = self._con.execute(
-            "SELECT report_id, agency, province, city, county, adcode, year, template FROM reports "
-            "WHERE status = 'ok' ORDER BY path").fetchall()
+            "SELECT report_id, agency, province, city, county, adcode, year, template, text "
+            "FROM reports LEFT JOIN report_texts USING (report_id) WHERE status = 'ok' ORDER BY path").fetchall()
         return [StoredReport(report_id, agency, {"province": province, "city": city, "county": county,
-                                                 "adcode": adcode}, year, template, values.get(report_id, {}))
-                for report_id, agency, province, city, county, adcode, year, template in rows]
+                                                 "adcode": adcode}, year, template, values.get(report_id, {}), text)
+                for report_id, agency, province, city, county, adcode, year, template, text in rows]
 
     def frame(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         """The result of a query as a pandas frame (what exports and documented queries use)."""
@@ -379,7 +388,7 @@ class Dataset:
         """A whole table or view, in a stable order."""
         order = {"reports_wide": "path", "reports": "path", "report_values": "report_id, table_id, key",
                  "findings": "report_id, origin, code, table_id, keys, other_report_id",
-                 "missing_reports": "body, year"}[name]
+                 "missing_reports": "body, year", "report_texts": "report_id"}[name]
         return self.frame(f"SELECT * FROM {name} ORDER BY {order}")
 
     def export_tables(self) -> dict[str, pd.DataFrame]:
@@ -388,7 +397,7 @@ class Dataset:
 
     def counts(self) -> dict[str, int]:
         """How many rows each table holds, for summaries."""
-        return {name: self._con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-                for name in ("reports", "report_values", "findings", "missing_reports")}
+        return {name: self._con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+                for name in ("reports", "report_values", "report_texts", "findings", "missing_reports")}
 
 

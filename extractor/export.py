@@ -22,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 from openpyxl import Workbook
@@ -34,7 +34,7 @@ from .dataset import COLUMN_LABELS, Dataset, value_columns, wide_column
 from .errors import DatasetError
 from .template import TABLE_IDS, TABLES, column_label, unit_of
 
-__all__ = ["FORMATS", "describe", "codebook", "stata_name", "export"]
+__all__ = ["FORMATS", "codebook", "describe", "export", "stata_name"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 _SHEET_META = ("report_id", "agency", "province", "city", "county", "adcode", "year", "template", "path")
 _FILLS = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
 _STATA_NAME = re.compile(r"[^A-Za-z0-9_]")
+#: The workbook's other sheets, after one per standard table.
+_SHEET_TITLES = {"findings": "问题清单", "missing_reports": "缺失报告", "codebook": "代码表", "reports": "报告"}
 
 
 def describe(column: str) -> tuple[str, str | None, str | None, str | None]:
@@ -142,11 +144,10 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     for spec in TABLES:
         columns = [c for t, k in value_columns() if t == spec.id
                    for c in [wide_column(t, k)] if reports[c].notna().any()]
-        _sheet(book, spec.title, reports[[*_SHEET_META, *columns]], flags, spec.id)
-    for name in ("findings", "missing_reports", "codebook"):
-        _sheet(book, {"findings": "问题清单", "missing_reports": "缺失报告", "codebook": "代码表"}[name],
-               _flat(tables[name]), {}, None)
-    _sheet(book, "报告", tables["reports"][[c for c in reports.columns if "." not in c]], {}, None)
+        _sheet(book, spec.title, reports[[*_SHEET_META, *columns]], flags)
+    for name, title in _SHEET_TITLES.items():
+        frame = reports[[c for c in reports.columns if "." not in c]] if name == "reports" else tables[name]
+        _sheet(book, title, _flat(frame), {})
     try:
         book.save(path)
     except OSError as exc:
@@ -167,9 +168,8 @@ def _flagged(findings: pd.DataFrame) -> dict[tuple[str, str], str]:
     return flags
 
 
-def _sheet(book: Workbook, title: str, frame: pd.DataFrame, flags: dict[tuple[str, str], str],
-           table: str | None) -> None:
-    """One sheet: Chinese headers, one row per frame row, flagged cells of a form table filled."""
+def _sheet(book: Workbook, title: str, frame: pd.DataFrame, flags: dict[tuple[str, str], str]) -> None:
+    """One sheet: Chinese headers, one row per frame row, the flagged (report, column) cells filled."""
     sheet = book.create_sheet(title)
     sheet.append([describe(c)[0] for c in frame.columns])
     for cell in sheet[1]:
@@ -177,7 +177,7 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, flags: dict[tuple[st
     columns = list(frame.columns)
     for r, row in enumerate(frame.itertuples(index=False), start=2):
         sheet.append([None if pd.isna(v) else v for v in row])
-        if table:
+        if flags:
             report = row[columns.index("report_id")]
             for i, column in enumerate(columns, start=1):
                 if severity := flags.get((report, column)):

@@ -116,14 +116,25 @@ def core_label(text: str) -> str:
     return stripped or label
 
 
+@lru_cache(maxsize=65536)
+def bare_label(text: str) -> str:
+    """A label without numbering or brackets, its note kept: survives a bracket the typist dropped."""
+    return re.sub(r"[()]", "", _NUMBERING.sub("", normalize_label(text)))
+
+
 def _similarity(a: str, b: str) -> float:
     return fuzz.ratio(a, b) if a and b else 0.0
 
 
+@lru_cache(maxsize=262144)
 def best_score(text: str, variants: tuple[str, ...]) -> float:
-    """How well a printed label matches any variant of a form label (0–100)."""
-    core = core_label(text)
-    return max((_similarity(core, core_label(v)) for v in variants), default=0.0)
+    """How well a printed label matches any variant of a form label (0–100).
+
+    Cached: the same few hundred labels recur in every report of a batch.
+    """
+    core, bare = core_label(text), bare_label(text)
+    return max((max(_similarity(core, core_label(v)), _similarity(bare, bare_label(v))) for v in variants),
+               default=0.0)
 
 
 # --- rows and sections ----------------------------------------------------------------
@@ -156,15 +167,19 @@ def split_row(cells: tuple[Cell, ...], n_values: int) -> tuple[list[Cell], list[
     return labels, values
 
 
-def _table_section(table: Table, paragraphs_before: list[str], settings: LocateSettings) -> str | None:
-    """The section a table sits under: the last numbered heading before it."""
-    for text in reversed(paragraphs_before):
+def _section_after(paragraphs: list[str], carried: str | None, settings: LocateSettings) -> str | None:
+    """The section a table sits under, from the paragraphs since the previous table.
+
+    The last numbered heading decides; with none ("续表", a page footer), the
+    table continues the section of the table before it.
+    """
+    for text in reversed(paragraphs):
         section = section_of(text, settings)
         if section:
             return section
         if is_heading(text):
             return None
-    return None
+    return carried
 
 
 def _content_section(rows: list[tuple[Cell, ...]], settings: LocateSettings) -> str | None:
@@ -187,10 +202,7 @@ def document_to_rows(doc: Document, settings: LocateSettings) -> dict[str, list[
     carried: str | None = None
     for table in doc.tables:
         rows = [tuple(r) for r in table.rows()]
-        before = texts[previous_index: table.paragraph_index]
-        heading_section = _table_section(table, before, settings) if before else carried
-        if before and heading_section is None and any(is_heading(t) for t in before):
-            carried = None
+        heading_section = _section_after(texts[previous_index: table.paragraph_index], carried, settings)
         section = heading_section or _content_section(rows, settings)
         for cells in rows:
             if len([c for c in cells if normalize_label(c.text)]) == 1:
@@ -235,12 +247,18 @@ def _row_label_texts(labels: list[Cell]) -> tuple[str, ...]:
     return tuple(texts)
 
 
-def _request_score(texts: tuple[str, ...], has_values: bool, index: int, settings: LocateSettings) -> float:
-    spec = REQUEST_ROWS[index]
-    if not spec.group and not has_values:
-        return 0.0
-    score = max(best_score(t, spec.variants) for t in texts)
-    return score * settings.group_discount if spec.group else score
+@lru_cache(maxsize=65536)
+def _request_label_scores(texts: tuple[str, ...]) -> tuple[float, ...]:
+    """How well a row's label texts match each row of the form (cached across reports)."""
+    return tuple(max(best_score(t, spec.variants) for t in texts) for spec in REQUEST_ROWS)
+
+
+def _request_scores(texts: tuple[str, ...], has_values: bool, settings: LocateSettings) -> list[float]:
+    """A printed row's score against each form row: data rows need values, group rows are discounted."""
+    return [
+        score * settings.group_discount if spec.group else (score if has_values else 0.0)
+        for spec, score in zip(REQUEST_ROWS, _request_label_scores(texts))
+    ]
 
 
 def align(scores: list[list[float]], threshold: float) -> list[tuple[int, int]]:
@@ -284,10 +302,7 @@ def locate_requests(rows: list[Row], settings: LocateSettings) -> dict[str, Cell
             labels = [c for c in row.cells if normalize_label(c.text)]
             if labels and not any(looks_like_value(c.text) for c in labels):
                 candidates.append((row, labels, None))
-    scores = [
-        [_request_score(_row_label_texts(labels), values is not None, j, settings) for j in range(len(REQUEST_ROWS))]
-        for _, labels, values in candidates
-    ]
+    scores = [_request_scores(_row_label_texts(labels), values is not None, settings) for _, labels, values in candidates]
     out: dict[str, CellMatch] = {}
     matched: dict[str, list[Cell]] = {}
     for i, j in align(scores, settings.row_score):

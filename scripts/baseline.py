@@ -16,10 +16,12 @@ import pdfplumber
 from bs4 import BeautifulSoup
 
 from extractor import template
+from extractor.record import Value
 
 __all__ = ["READERS", "baseline_tables", "rows_to_tables"]
 
 Rows = list[list[str]]
+Tables = dict[str, dict[str, Value]]
 _ZERO_MARKS = {"—", "-", "/", "无"}
 
 
@@ -44,7 +46,7 @@ def html_rows(path: Path) -> Rows:
 READERS: dict[str, Callable[[Path], Rows]] = {".pdf": pdf_rows, ".docx": docx_rows, ".html": html_rows}
 
 
-def _number(text: str) -> int | float | None:
+def _number(text: str) -> Value:
     """A cell as a number: blank is None, a dash or 无 is 0 (raises ValueError on text)."""
     text = "".join(text.split())
     if not text:
@@ -69,7 +71,7 @@ def _is_data_row(row: Sequence[str]) -> bool:
     return len(row) >= 2 and bool(row[0].strip()) and not _is_number(row[0]) and _is_number(row[-1])
 
 
-def rows_to_tables(rows: Rows) -> dict[str, dict[str, int | float | None]]:
+def rows_to_tables(rows: Rows) -> Tables:
     """Map data rows to keys in the form's order: active rows, then requests rows; the 15-number row is appeals."""
     text = "".join("".join(c.split()) for row in rows for c in row)
     marker = next(c.text for c in template.ACTIVE.columns if c.key == template.TEMPLATE_MARKERS["2021"][0])
@@ -79,7 +81,7 @@ def rows_to_tables(rows: Rows) -> dict[str, dict[str, int | float | None]]:
     slots += [(row.key, [c.key for c in template.REQUEST_COLUMNS])
               for row in template.request_rows(tmpl, split_other=tmpl == "2021")]
     data = [row for row in rows if _is_data_row(row)]
-    tables: dict[str, dict[str, int | float | None]] = {"active": {}, "requests": {}}
+    tables: Tables = {"active": {}, "requests": {}}
     for i, (row, (key, columns)) in enumerate(zip(data, slots)):
         table = "active" if i < n_active else "requests"
         for column, cell in zip(columns, row[-len(columns):]):
@@ -91,5 +93,5 @@ def rows_to_tables(rows: Rows) -> dict[str, dict[str, int | float | None]]:
     return tables
 
 
-def baseline_tables(path: Path) -> dict[str, dict[str, int | float | None]]:
+def baseline_tables(path: Path) -> Tables:
     return rows_to_tables(READERS[path.suffix.lower()](path))

@@ -3,7 +3,8 @@
     python scripts/make_corpus.py --count 600 --out /tmp/corpus --seed 2
     python scripts/bench.py /tmp/corpus
 
-Both sides run in this one process (one core) on the same files. For each
+Both sides run in this one process on the same files, timed in CPU seconds
+(``time.process_time``), so "per core" holds on a shared machine. For each
 format it prints reports/s of xxgk and of the baseline (``scripts/baseline.py``:
 pdfplumber ``extract_tables`` on every page, python-docx ``row.cells``,
 BeautifulSoup), their ratio, and each side's cell accuracy against the
@@ -27,11 +28,12 @@ from baseline import READERS, baseline_tables  # noqa: E402
 from gencorpus.score import Score, score_tables  # noqa: E402
 
 from extractor.extract import extract_file  # noqa: E402
+from extractor.record import Value  # noqa: E402
 
 #: Targets of issue 3, per core: reports/s for HTML and DOCX, speed-up over the baseline for PDF.
 TARGETS = {".html": ("reports/s", 200), ".docx": ("reports/s", 100), ".pdf": ("ratio", 10)}
 
-Tables = dict[str, dict[str, int | float | None]]
+Tables = dict[str, dict[str, Value]]
 
 
 @dataclass
@@ -62,24 +64,33 @@ def _baseline(report: Path) -> tuple[Tables, list[str] | None]:
     return baseline_tables(report), None
 
 
-def run_side(side: Callable[[Path], tuple[Tables, list[str] | None]], reports: Sequence[Path]) -> Run:
+Side = Callable[[Path], tuple[Tables, list[str] | None]]
+
+
+def _attempt(side: Side, report: Path) -> tuple[Tables, list[str] | None, str | None]:
+    """What ``side`` returns for a report, or nothing and why it crashed."""
+    try:
+        return (*side(report), None)
+    except Exception as exc:  # noqa: BLE001 - a benchmark records a crash as that report's failure
+        return {}, None, f"{type(exc).__name__}: {exc}"
+
+
+def run_side(side: Side, reports: Sequence[Path]) -> Run:
     """Time ``side`` over the reports (after one untimed warm-up call) and score what it returns."""
     run = Run()
-    side(reports[0])
+    _attempt(side, reports[0])
     for report in reports:
         want = _expected(report)
-        start = time.perf_counter()
-        try:
-            tables, codes = side(report)
-        except Exception as exc:  # noqa: BLE001 - a benchmark records a crash as that report's failure
-            tables, codes = {}, None
-            run.failures[report.name] = f"{type(exc).__name__}: {exc}"
-        run.seconds += time.perf_counter() - start
+        start = time.process_time()
+        tables, codes, crash = _attempt(side, report)
+        run.seconds += time.process_time() - start
         run.reports += 1
         score = score_tables(tables, want["tables"])
         run.score.add(score)
         run.codes_right += codes == want["error_codes"]
-        if score.mismatches and report.name not in run.failures:
+        if crash:
+            run.failures[report.name] = crash
+        elif score.mismatches:
             run.failures[report.name] = f"{len(score.mismatches)} cells wrong, e.g. {score.mismatches[0]}"
         elif codes is not None and codes != want["error_codes"]:
             run.failures[report.name] = f"error codes {codes}, want {want['error_codes']}"

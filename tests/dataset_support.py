@@ -16,11 +16,11 @@ import signal
 import time
 from pathlib import Path
 
-from extractor.build import Source
+from conftest import FIXTURES, expected_path
+
+from extractor.build import Parsed, Source
 from extractor.errors import ReaderError
 from extractor.record import Finding, Record
-
-from conftest import FIXTURES, expected_path
 
 DATASET_FIXTURES = FIXTURES / "dataset"
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(Path(__file__).parent), os.environ.get("PYTHONPATH"))))
@@ -40,13 +40,18 @@ def expected_record(source: Source) -> Record:
     )
 
 
-def slow_expected_record(source: Source) -> Record:
+def parse_expected(source: Source) -> Parsed:
+    """A parser that answers with the expected record (and no text)."""
+    return Parsed(source, expected_record(source))
+
+
+def parse_expected_slowly(source: Source) -> Parsed:
     """The expected record, a little later: slow enough to kill a build in the middle."""
     time.sleep(0.3)
-    return expected_record(source)
+    return parse_expected(source)
 
 
-def misbehaving(source: Source) -> Record:
+def misbehaving(source: Source) -> Parsed:
     """A parser that hangs, crashes or eats memory on files named so, and is correct otherwise."""
     stem = Path(source.path).stem
     if stem == "hangs":
@@ -55,4 +60,4 @@ def misbehaving(source: Source) -> Record:
         os.kill(os.getpid(), signal.SIGSEGV)
     if stem == "eats_memory":
         return bytearray(1 << 34)  # type: ignore[return-value]
-    return expected_record(source)
+    return parse_expected(source)

@@ -11,15 +11,28 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
+from conftest import ROOT, SAMPLES, sample_reports
+from dataset_support import (
+    DATASET_FIXTURES,
+    expected_record,
+    misbehaving,
+    parse_expected,
+)
 
 from extractor import build as build_module
-from extractor.build import BuildSettings, Source, build, collect_sources
-from extractor.dataset import Dataset, report_id_of
+from extractor.build import (
+    BuildSettings,
+    Source,
+    build,
+    collect_sources,
+    sha256_of,
+    sources_to_parse,
+)
+from extractor.cli import main
+from extractor.dataset import Dataset, KnownFile, report_id_of
 from extractor.errors import XxgkError
 from extractor.extract import extract_file
-
-from conftest import ROOT, SAMPLES, sample_reports
-from dataset_support import DATASET_FIXTURES, expected_record, misbehaving
 
 FAST = BuildSettings(jobs=2, timeout=60)
 HTML_REPORTS = [p for p in sample_reports() if p.suffix == ".html"]
@@ -60,9 +73,18 @@ def test_build_writes_every_value_and_finding_the_extractor_gives(tmp_path: Path
             assert (stored, findings) == (sum(map(len, record.tables.values())), len(record.findings))
 
 
+def test_build_keeps_each_reports_text(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    report = SAMPLES / "pingtan_2022_gwh.html"
+    build([report], db, settings=FAST)
+    with Dataset(db, read_only=True) as dataset:
+        [text] = dataset.frame("SELECT text FROM report_texts")["text"]
+    assert "平潭综合实验区" in text
+
+
 def test_build_stores_each_expected_value(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
-    build([SAMPLES], db, settings=FAST, parse=expected_record)
+    build([SAMPLES], db, settings=FAST, parse=parse_expected)
     with Dataset(db, read_only=True) as dataset:
         wide = dataset.table("reports_wide").set_index("path")
     for report in sample_reports():
@@ -75,26 +97,26 @@ def test_build_stores_each_expected_value(tmp_path: Path) -> None:
 
 def test_second_build_parses_nothing(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
-    build(HTML_REPORTS, db, settings=FAST, parse=expected_record)
-    summary = build(HTML_REPORTS, db, settings=FAST, parse=expected_record)
+    build(HTML_REPORTS, db, settings=FAST, parse=parse_expected)
+    summary = build(HTML_REPORTS, db, settings=FAST, parse=parse_expected)
     assert (summary.skipped, summary.parsed) == (len(HTML_REPORTS), 0)
 
 
 def test_new_extractor_version_parses_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "x.duckdb"
-    build(HTML_REPORTS, db, settings=FAST, parse=expected_record)
+    build(HTML_REPORTS, db, settings=FAST, parse=parse_expected)
     monkeypatch.setattr(build_module, "EXTRACTOR_VERSION", "999")
-    assert build(HTML_REPORTS, db, settings=FAST, parse=expected_record).parsed == len(HTML_REPORTS)
+    assert build(HTML_REPORTS, db, settings=FAST, parse=parse_expected).parsed == len(HTML_REPORTS)
 
 
 def test_changed_file_is_parsed_again_and_replaces_its_rows(tmp_path: Path) -> None:
     original = HTML_REPORTS[0]
     folder = _copy([original, original.with_name(original.stem + ".expected.json")], tmp_path / "in")
     db = tmp_path / "x.duckdb"
-    build([folder], db, settings=FAST, parse=expected_record)
+    build([folder], db, settings=FAST, parse=parse_expected)
     report = folder / original.name
     report.write_bytes(report.read_bytes() + b"<!-- edited -->")
-    summary = build([folder], db, settings=FAST, parse=expected_record)
+    summary = build([folder], db, settings=FAST, parse=parse_expected)
     values = sum(map(len, expected_record(Source(str(report))).tables.values()))
     assert (summary.parsed, len(_tables(db)["reports"]), len(_tables(db)["report_values"])) == (1, 1, values)
 
@@ -122,9 +144,9 @@ def test_misbehaving_file_is_one_failed_entry_and_the_rest_lands(tmp_path: Path,
 def test_failed_file_is_retried_only_when_asked(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     files = [DATASET_FIXTURES / "garbage.pdf"]
-    build(files, db, settings=FAST, parse=expected_record)
-    again = build(files, db, settings=FAST, parse=expected_record).parsed
-    retried = build(files, db, settings=BuildSettings(jobs=1, retry_failed=True), parse=expected_record).parsed
+    build(files, db, settings=FAST, parse=parse_expected)
+    again = build(files, db, settings=FAST, parse=parse_expected).parsed
+    retried = build(files, db, settings=BuildSettings(jobs=1, retry_failed=True), parse=parse_expected).parsed
     assert (again, retried) == (0, 1)
 
 
@@ -132,9 +154,9 @@ _BUILD_SCRIPT = """
 import sys
 sys.path[:0] = {paths!r}
 from extractor.build import BuildSettings, build
-from dataset_support import slow_expected_record
+from dataset_support import parse_expected_slowly
 if __name__ == "__main__":
-    build([{source!r}], {db!r}, settings=BuildSettings(jobs=1), parse=slow_expected_record,
+    build([{source!r}], {db!r}, settings=BuildSettings(jobs=1), parse=parse_expected_slowly,
           on_progress=lambda p: print(p.done, flush=True))
 """
 
@@ -152,23 +174,57 @@ def test_build_killed_midway_resumes_to_the_same_dataset(tmp_path: Path) -> None
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert 0 < _tables(killed)["reports"].shape[0] < len(collect_sources([SAMPLES]))
-    build([SAMPLES], killed, settings=FAST, parse=expected_record)
-    build([SAMPLES], whole, settings=FAST, parse=expected_record)
+    build([SAMPLES], killed, settings=FAST, parse=parse_expected)
+    build([SAMPLES], whole, settings=FAST, parse=parse_expected)
     for name, frame in _tables(whole).items():
         pd.testing.assert_frame_equal(_tables(killed)[name], frame, obj=name)
 
 
-def test_crawl_folder_is_read_through_its_manifest(tmp_path: Path) -> None:
-    crawl = _copy(HTML_REPORTS[:3], tmp_path / "crawl" / "files")
-    rows = [{"url": f"http://example.gov.cn/{i}", "final_url": f"http://example.gov.cn/{i}", "publish_date": "2023-01-31",
-             "path": f"files/{p.name}", "outcome": outcome, "charset": "utf-8"}
+def _crawl_folder(tmp_path: Path) -> Path:
+    """A crawl's output: three files, one of which the crawl could not fetch."""
+    crawl = _copy(HTML_REPORTS[:3], tmp_path / "crawl" / "files").parent
+    rows = [{"url": f"http://example.gov.cn/{i}", "publish_date": "2023-01-31", "path": f"files/{p.name}",
+             "outcome": outcome, "charset": "gb18030"}
             for i, (p, outcome) in enumerate(zip(HTML_REPORTS[:3], ("fetched", "not-modified", "error")))]
-    with (crawl.parent / "manifest.csv").open("w", newline="", encoding="utf-8") as handle:
+    with (crawl / "manifest.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    return crawl
+
+
+def test_crawl_folder_gives_its_usable_files_with_url_date_and_charset(tmp_path: Path) -> None:
+    crawl = _crawl_folder(tmp_path)
+    assert collect_sources([crawl]) == [
+        Source(str((crawl / "files" / p.name).resolve()), f"http://example.gov.cn/{i}", "2023-01-31", "gb18030")
+        for i, p in enumerate(HTML_REPORTS[:2])]
+
+
+def test_crawl_url_and_date_land_in_the_reports_table(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
-    build([crawl.parent], db, settings=FAST, parse=expected_record)
+    build([_crawl_folder(tmp_path)], db, settings=FAST, parse=parse_expected)
     reports = _tables(db)["reports"]
     assert sorted(zip(reports["url"], reports["publish_date"])) == [
         ("http://example.gov.cn/0", "2023-01-31"), ("http://example.gov.cn/1", "2023-01-31")]
+
+
+def test_cli_build_reports_each_failure_and_exits_non_zero(tmp_path: Path) -> None:
+    garbage = DATASET_FIXTURES / "garbage.pdf"
+    result = CliRunner().invoke(main, ["build", str(garbage), "--db", str(tmp_path / "x.duckdb"), "-j", "1"])
+    failure = _status(tmp_path / "x.duckdb")["garbage.pdf"][1]
+    assert (result.exit_code, f"xxgk: {garbage}: {failure}" in result.output.splitlines()) == (1, True)
+
+
+def test_cli_build_summarizes_what_it_did(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    CliRunner().invoke(main, ["build", *map(str, HTML_REPORTS[:2]), "--db", str(db)])
+    result = CliRunner().invoke(main, ["build", *map(str, HTML_REPORTS[:2]), "--db", str(db)])
+    summary = (f"2 file(s): 2 already in the dataset, 0 parsed, 0 failed; 0 finding(s) across reports, "
+               f"1 missing report(s) → {db}")
+    assert (result.exit_code, result.output.splitlines()[-1]) == (0, summary)
+
+
+def test_unreadable_file_hashes_to_nothing_and_is_parsed_again(tmp_path: Path) -> None:
+    unreadable = str(tmp_path)
+    known = {unreadable: KnownFile(sha256_of(unreadable), build_module.EXTRACTOR_VERSION, "failed")}
+    assert sources_to_parse([Source(unreadable)], {unreadable: ""}, known) == [Source(unreadable)]

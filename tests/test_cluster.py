@@ -5,13 +5,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SAMPLES
+from dataset_support import DATASET_FIXTURES, parse_expected
 from distributed import LocalCluster
 
 from extractor.build import BuildSettings, build
 from extractor.dataset import Dataset
-
-from conftest import SAMPLES
-from dataset_support import DATASET_FIXTURES, expected_record
 
 SOURCES = [SAMPLES, DATASET_FIXTURES / "garbage.pdf"]
 
@@ -37,5 +36,5 @@ def test_cluster_build_equals_local_build(tmp_path: Path, scheduler: str) -> Non
 
 def test_cluster_build_parses_nothing_the_second_time(tmp_path: Path, scheduler: str) -> None:
     db = tmp_path / "cluster.duckdb"
-    build(SOURCES, db, settings=BuildSettings(scheduler=scheduler), parse=expected_record)
-    assert build(SOURCES, db, settings=BuildSettings(scheduler=scheduler), parse=expected_record).parsed == 0
+    build(SOURCES, db, settings=BuildSettings(scheduler=scheduler), parse=parse_expected)
+    assert build(SOURCES, db, settings=BuildSettings(scheduler=scheduler), parse=parse_expected).parsed == 0

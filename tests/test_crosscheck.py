@@ -10,15 +10,17 @@ import copy
 from dataclasses import replace
 
 import pytest
+from conftest import SAMPLES
+from dataset_support import DATASET_FIXTURES, expected_record
 
 from extractor.build import Source
 from extractor.crosscheck import CrossSettings, crosscheck, normalize_agency
 from extractor.dataset import Missing, StoredReport
 
-from conftest import SAMPLES
-from dataset_support import DATASET_FIXTURES, expected_record
-
 PINGTAN_ADCODE = "350128"
+#: The running text of a real report (a county bureau's), and the name it carries.
+NARRATIVE = (SAMPLES / "ganyu-kjj-2024.txt").read_text(encoding="utf-8")
+GANYU = "连云港市赣榆区科学技术局"
 
 
 def _stored(name: str, report_id: str | None = None, **changes: object) -> StoredReport:
@@ -87,6 +89,21 @@ def test_other_bodys_copy_is_duplicate_report_on_both() -> None:
     copied = replace(original, report_id="copy", agency="宿迁市人民政府")
     assert _codes([original, copied]) == [("copy", "DUPLICATE_REPORT", ()),
                                           ("huaian_szf_2024.pdf", "DUPLICATE_REPORT", ())]
+
+
+def test_copy_with_the_same_text_under_another_name_is_duplicate_report() -> None:
+    original = _stored("huaian_szf_2024.pdf", text=NARRATIVE.replace(GANYU, "淮安市人民政府"))
+    copied = replace(original, report_id="copy", agency="宿迁市人民政府",
+                     text=NARRATIVE.replace(GANYU, "宿迁市人民政府"))
+    [finding, _] = crosscheck([original, copied]).findings
+    assert (finding.finding.code, finding.finding.message.endswith("正文相似度100%")) == ("DUPLICATE_REPORT", True)
+
+
+def test_same_numbers_with_other_text_are_not_a_duplicate() -> None:
+    original = _stored("huaian_szf_2024.pdf", text=NARRATIVE)
+    other = replace(original, report_id="other", agency="宿迁市人民政府",
+                    text=(SAMPLES / "pingtan_2022_gwh.html").read_text(encoding="utf-8"))
+    assert _codes([original, other]) == []
 
 
 def test_same_report_in_two_formats_is_not_a_duplicate() -> None:

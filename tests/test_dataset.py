@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT, SAMPLES, sample_reports
+from dataset_support import DATASET_FIXTURES, expected_record, parse_expected
 
 from extractor.build import BuildSettings, Source, build
 from extractor.dataset import CrossFinding, Dataset, Entry, value_columns, wide_column
 from extractor.errors import DatasetError
 from extractor.record import Finding
-
-from conftest import ROOT, SAMPLES, sample_reports
-from dataset_support import DATASET_FIXTURES, expected_record
 
 SHANGHAI = SAMPLES / "shanghai_szfbgt_2019.html"
 
@@ -32,7 +31,7 @@ def dataset(tmp_path: Path):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("built") / "x.duckdb"
-    build([SAMPLES], db, settings=BuildSettings(jobs=2), parse=expected_record)
+    build([SAMPLES], db, settings=BuildSettings(jobs=2), parse=parse_expected)
     return db
 
 
@@ -88,7 +87,7 @@ def test_a_file_that_is_not_a_dataset_is_a_dataset_error() -> None:
 def _documented_queries() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Build a dataset", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```sql\n(.*?)```", section, re.S)
+    return re.findall(r"```sql\n(.*?)```", section, re.DOTALL)
 
 
 def test_readme_documents_the_four_queries() -> None:

@@ -27,6 +27,7 @@ from gencorpus.render_docx import render_docx  # noqa: E402
 from gencorpus.render_html import render_html  # noqa: E402
 from gencorpus.printed import DRIFTS  # noqa: E402
 from gencorpus.report import FORMATS, plan_report  # noqa: E402
+from gencorpus.score import score_tables  # noqa: E402
 from gencorpus.values import ERROR_CODES, break_relation, draw_tables, error_codes  # noqa: E402
 
 GENERATED = FIXTURES / "generated"
@@ -91,3 +92,9 @@ def test_a_broken_record_raises_exactly_its_code(code):
 def test_the_committed_set_carries_every_drift_in_every_format(fmt):
     reports = [plan_report(SEED, i, FORMATS) for i in range(COUNT)]
     assert set().union(*(r.drifts for r in reports if r.format == fmt)) == set(DRIFTS)
+
+
+def test_scoring_tells_a_blank_cell_from_zero_and_counts_invented_keys():
+    score = score_tables({"appeals": {"review.total": 0, "review.extra": 1}},
+                         {"appeals": {"review.total": None, "review.pending": 2}})
+    assert (score.cells, score.right, len(score.mismatches)) == (3, 0, 3)

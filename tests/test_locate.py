@@ -100,3 +100,20 @@ def test_settings_reject_a_score_out_of_range():
     import pytest
     with pytest.raises(ValueError, match="row_score"):
         LocateSettings(row_score=150)
+
+
+def test_table_after_a_continuation_note_continues_the_section():
+    first = table_from_rows([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "1", "2", "3"]], "table 1", 1)
+    second = table_from_rows([["信息内容", "本年处理决定数量"], ["行政许可", "4529"]], "table 2", 2)
+    doc = Document("t.txt", "txt", [Paragraph(HEADINGS[0]), Paragraph("续表")], [first, second])
+    assert locate(doc).tables["active"]["licensing.decisions"].raw == "4529"
+
+
+def test_table_under_another_numbered_heading_is_not_standard():
+    table = table_from_rows([["规章", "1", "2", "3"]], "table 1", 2)
+    doc = Document("t.txt", "txt", [Paragraph(HEADINGS[0]), Paragraph("五、存在的主要问题及改进情况")], [table])
+    assert "active" not in locate(doc).tables
+
+
+def test_label_with_a_dropped_bracket_still_matches():
+    assert best_score("（二）部分公开区分处理的，只计这一情形，不计其他情形）", _variants("partially_granted")) >= 90

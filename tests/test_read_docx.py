@@ -3,11 +3,11 @@ import io
 import zipfile
 
 import pytest
-
 from conftest import SAMPLES
+from reader_grids import cell_with, find_row, table_under
+
 from extractor.errors import ReaderError
 from extractor.readers import docx
-from reader_grids import cell_with, find_row, table_under
 
 FORM = SAMPLES / "huaian_szf_2024_form.docx"
 BLANK = SAMPLES / "official_template_2021.docx"

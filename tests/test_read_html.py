@@ -189,3 +189,8 @@ def test_byte_order_mark_outranks_an_http_charset():
 def test_a_stray_byte_does_not_throw_the_declared_encoding_away():
     data = PINGTAN_2024.read_bytes().replace("平潭综合实验区坚持".encode(), b"\xff" + "实验区坚持".encode(), 1)
     assert find_row(table_under(html.read("page.html", data), REQUESTS), "（七）总计")[-1] == "218"
+
+
+def test_table_without_any_text_is_no_table():
+    page = "<p>一、总体情况</p><table><tr><td>&nbsp;</td><td><img src='x.png'></td></tr></table>".encode()
+    assert html.read("page.html", page).tables == []

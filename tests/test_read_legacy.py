@@ -2,11 +2,11 @@
 import shutil
 
 import pytest
-
 from conftest import FIXTURES
+from reader_grids import find_row, table_under
+
 from extractor.errors import ReaderError
 from extractor.readers import legacy, read_document
-from reader_grids import find_row, table_under
 
 DOC = FIXTURES / "legacy" / "huaian_szf_2024_form.doc"
 needs_soffice = pytest.mark.skipif(
@@ -33,3 +33,9 @@ def test_missing_libreoffice_is_named_with_what_to_install(monkeypatch, tmp_path
         legacy.read("report.wps", DOC.read_bytes())
     assert str(caught.value) == ("report.wps: LibreOffice (soffice) is needed to read .doc/.wps files; "
                                  "install libreoffice-writer")
+
+
+@needs_soffice
+def test_conversion_over_its_time_limit_is_stopped_with_a_clear_error():
+    with pytest.raises(ReaderError, match="slow.doc: LibreOffice took more than 0.01 s"):
+        legacy.convert_to_docx("slow.doc", DOC.read_bytes(), timeout=0.01)

@@ -2,12 +2,13 @@
 import io
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
-
 from conftest import SAMPLES
+from reader_grids import cell_with, find_row, table_under
+
 from extractor.errors import ReaderError
 from extractor.readers import pdf
-from reader_grids import cell_with, find_row, table_under
 
 HUAIAN = SAMPLES / "huaian_szf_2024.pdf"
 HONGZE = SAMPLES / "hongze_qzf_2023.pdf"
@@ -24,6 +25,20 @@ def huaian():
 @pytest.fixture(scope="module")
 def hongze():
     return pdf.read(str(HONGZE), HONGZE.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def huaian_unruled():
+    """淮安 2024 with every drawn line removed: its tables have to be read from lines of text."""
+    document = pdfium.PdfDocument(str(HUAIAN))
+    for page in document:
+        for obj in list(page.get_objects(max_depth=0)):
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+                page.remove_obj(obj)
+        page.gen_content()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return pdf.read("unruled.pdf", buffer.getvalue())
 
 
 def test_requests_table_split_over_pages_is_one_table(huaian):
@@ -111,6 +126,26 @@ def test_rotated_page_is_read_upright():
 
 def test_title_is_the_large_print_of_the_first_page(huaian):
     assert huaian.title == "淮安市人民政府2024年政府信息公开工作年度报告"
+
+
+def test_table_without_ruling_lines_is_read_from_its_lines(huaian_unruled):
+    table = table_under(huaian_unruled, REQUESTS)
+    assert find_row(table, "（七）总计") == ["2932", "53", "0", "0", "61", "4", "3050"]
+
+
+def test_unruled_label_wrapped_around_its_numbers_is_one_row(huaian_unruled):
+    row = find_row(table_under(huaian_unruled, REQUESTS), "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
+    assert row == ["447", "7", "0", "0", "0", "0", "454"]
+
+
+def test_unruled_appeals_values_are_one_row(huaian_unruled):
+    table = table_under(huaian_unruled, APPEALS)
+    assert [c.text for c in table.rows()[-1]] == [
+        "72", "64", "178", "37", "351", "13", "4", "8", "1", "26", "12", "1", "1", "6", "20"]
+
+
+def test_unruled_group_label_written_down_the_side_is_one_label(huaian_unruled):
+    assert find_row(table_under(huaian_unruled, REQUESTS), "（三）不予公开") == []
 
 
 @pytest.mark.parametrize("text, expected", [

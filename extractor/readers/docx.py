@@ -19,14 +19,14 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from lxml import etree
 
 from ..document import Cell, Document, Paragraph, Table
-from .cleaning import clean_text, guess_title
 from ..errors import ReaderError
+from .cleaning import clean_text, guess_title
 
 __all__ = ["read"]
 
@@ -113,10 +113,10 @@ def _walk_blocks(container: etree._Element, built: _Built) -> None:
 
 def _descend(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
     """Children with ``tag``, looking through content-control wrappers but not into them."""
-    for child in parent:
+    for child in parent.iterchildren(tag, *_WRAPPERS):
         if child.tag == tag:
             yield child
-        elif child.tag in _WRAPPERS:
+        else:
             yield from _descend(child, tag)
 
 
@@ -174,7 +174,7 @@ def _add_table(rows: list[etree._Element], built: _Built) -> None:
             props = tc.find(_W + "tcPr")
             span = max(1, _int_attr(props, "gridSpan", 1))
             merge = _vmerge(props)
-            holds_table = any(True for _ in _descend(tc, _TBL))
+            holds_table = next(_descend(tc, _TBL), None) is not None
             if holds_table:
                 nested.append(tc)
             if merge == "continue" and col in open_merges:
@@ -197,8 +197,11 @@ def _add_table(rows: list[etree._Element], built: _Built) -> None:
 
 def _cell_text(tc: etree._Element) -> str:
     """A cell's text, its paragraphs and line breaks joined (labels wrap inside cells)."""
-    texts = [_paragraph_text(p)[0] for p in _descend(tc, _P)]
-    return clean_text("\n".join(t for t in texts if t))
+    parts: list[str] = []
+    for paragraph in _descend(tc, _P):
+        _collect_text(paragraph, parts, [])
+        parts.append("\n")
+    return clean_text("".join(parts))
 
 
 def _join(above: str, below: str) -> str:

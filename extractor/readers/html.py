@@ -54,6 +54,8 @@ BREAK = None
 FlowItem = str | None | etree._Element
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+#: The few elements that can be hidden, found in C rather than by visiting every element in Python.
+_MAYBE_HIDDEN = etree.XPath("//*[@hidden or contains(translate(@style, 'NOE', 'noe'), 'none')]")
 
 
 def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
@@ -93,7 +95,7 @@ def _parse(path: str, text: str) -> etree._Element:
 def _prune(root: etree._Element) -> None:
     """Take out what is never report text (scripts, forms, menus, hidden blocks), keeping tails."""
     etree.strip_elements(root, *_SKIPPED, with_tail=False)
-    for element in [e for e in root.iter() if _is_hidden(e)]:
+    for element in [e for e in _MAYBE_HIDDEN(root) if _is_hidden(e)]:
         _drop(element)
 
 
@@ -216,7 +218,10 @@ def _flow(container: etree._Element) -> Iterator[FlowItem]:
 
 
 def flow_to_content(flow: Iterator[FlowItem]) -> tuple[list[Paragraph], list[Table]]:
-    """Paragraphs and tables from a flow, each table knowing how many paragraphs precede it."""
+    """Paragraphs and tables from a flow, each table knowing how many paragraphs precede it.
+
+    A table without any text (a spacer, a frame for an image) is no table.
+    """
     paragraphs: list[Paragraph] = []
     tables: list[Table] = []
     runs: list[str] = []
@@ -232,8 +237,9 @@ def flow_to_content(flow: Iterator[FlowItem]) -> tuple[list[Paragraph], list[Tab
             runs.append(item)
             continue
         end_paragraph()
-        if item is not BREAK:
-            tables.append(Table(place_cells(table_rows(item)), f"table {len(tables) + 1}", len(paragraphs)))
+        rows = table_rows(item) if item is not BREAK else []
+        if any(text for row in rows for text, _, _ in row):
+            tables.append(Table(place_cells(rows), f"table {len(tables) + 1}", len(paragraphs)))
     end_paragraph()
     return paragraphs, tables
 

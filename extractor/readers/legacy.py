@@ -10,7 +10,9 @@ ReaderError that says what to install, not a crash.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -19,7 +21,7 @@ from ..document import Document
 from ..errors import ReaderError
 from . import docx
 
-__all__ = ["read", "convert_to_docx", "SOFFICE_NAMES"]
+__all__ = ["SOFFICE_NAMES", "convert_to_docx", "read"]
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +61,25 @@ def convert_to_docx(path: str, data: bytes, timeout: float = TIMEOUT) -> bytes:
             "--headless", "--norestore", "--convert-to", "docx:MS Word 2007 XML",
             "--outdir", str(work / "out"), str(source),
         ]
-        try:
-            run = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise ReaderError(f"LibreOffice took more than {timeout:g} s to convert the file", path) from exc
-        except OSError as exc:
-            raise ReaderError(f"LibreOffice could not be started: {exc}", path) from exc
+        said = _run(command, timeout, path)
         output = work / "out" / "report.docx"
         if not output.exists():
-            detail = (run.stderr or run.stdout).decode("utf-8", "replace").strip()[:200]
-            raise ReaderError(f"LibreOffice could not convert the file (exit {run.returncode}) {detail}".strip(), path)
+            detail = f": {said[-1][:200]}" if said else ""
+            raise ReaderError(f"LibreOffice could not convert the file{detail}", path)
         log.debug("%s: converted to .docx by LibreOffice", path)
         return output.read_bytes()
+
+
+def _run(command: list[str], timeout: float, path: str) -> list[str]:
+    """Run LibreOffice in its own process group (killed whole on timeout); the lines it printed."""
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    except OSError as exc:
+        raise ReaderError(f"LibreOffice could not be started: {exc}", path) from exc
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise ReaderError(f"LibreOffice took more than {timeout:g} s to convert the file", path) from exc
+    return output.decode("utf-8", "replace").strip().splitlines()

@@ -13,28 +13,29 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from itertools import takewhile
 from functools import cache
+from itertools import takewhile
 
 import pypdfium2 as pdfium
 
 from ..document import Document, Paragraph, Table, table_from_rows
 from ..errors import ReaderError
-from ..template import ACTIVE, APPEAL_GROUPS, APPEAL_RESULTS, REQUEST_ROWS
-from ..values import clean_text as label_key
+from ..template import REQUEST_COLUMNS
+from ..values import looks_like_value
 from .cleaning import clean_text, guess_title
-from .pdf_layout import chars_to_lines, page_edges, page_layout, page_text
+from .pdf_labels import form_labels, unnumbered
+from .pdf_layout import Ruling, chars_to_lines, page_layout, page_ruling, page_text
 from .pdf_stitch import stitch
 from .pdf_tables import Piece, page_pieces
 from .pdf_words import Flow, lines_to_flow
 
-__all__ = ["read", "is_table_page"]
+__all__ = ["is_table_page", "read"]
 
 log = logging.getLogger(__name__)
 
 #: Labels shorter than this are common words ("规章", "其他") and say nothing about a page.
 _MIN_LABEL = 4
-#: How many distinct labels of the form a page must print to be read for tables.
+#: How many distinct labels of the form a page must start lines with to be read for tables.
 _MIN_HITS = 2
 #: How many lines from the top of the first page, and characters, may hold the title.
 _TITLE_LOOKAHEAD, _TITLE_CHARS = 15, 600
@@ -90,7 +91,7 @@ def _printed_title(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str | 
     A PDF's title is set in a bigger font and, when long, wraps over two
     lines ("…政府信息公开工作" / "年度报告"); its lines are not paragraphs yet.
     """
-    layout = page_layout(page, textpage, 1, [], limit=_TITLE_CHARS)
+    layout = page_layout(page, textpage, 1, Ruling(), limit=_TITLE_CHARS)
     lines = [line for line in chars_to_lines(layout.chars)[:_TITLE_LOOKAHEAD] if clean_text(line.text)]
     if not lines:
         return None
@@ -104,22 +105,33 @@ def _printed_title(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str | 
 
 
 @cache
-def _labels() -> tuple[str, ...]:
-    """The distinctive labels of the three tables, as compared with page text."""
-    texts = [v for row in REQUEST_ROWS for v in row.variants]
-    texts += [v for label in (*ACTIVE.rows, *ACTIVE.columns, *APPEAL_GROUPS, *APPEAL_RESULTS) for v in label.variants]
-    return tuple(sorted({label_key(t) for t in texts if len(label_key(t)) >= _MIN_LABEL}))
+def _page_labels() -> dict[str, tuple[str, ...]]:
+    """The labels whose printing at the start of a line marks a table page, item numbers dropped, by first character."""
+    by_first: dict[str, list[str]] = {}
+    for key in {unnumbered(label) for label in form_labels()}:
+        if len(key) >= _MIN_LABEL:
+            by_first.setdefault(key[0], []).append(key)
+    return {first: tuple(keys) for first, keys in by_first.items()}
 
 
 def is_table_page(text: str) -> bool:
-    """Whether a page's text prints enough labels of the form to hold (part of) a table."""
-    flat = label_key(text)
-    hits = 0
-    for label in _labels():
-        if label in flat:
-            hits += 1
-            if hits >= _MIN_HITS:
-                return True
+    """Whether a page's text starts lines with enough labels of the form to hold (part of) a table.
+
+    Only line starts count (a label, or the start of one wrapped over lines):
+    a table row begins with its label, while the narrative that restates the
+    figures ("其中结果维持72件") names them mid-line. A line of a row's worth
+    of numbers is a table row whatever its label (the appeals row has none).
+    """
+    found: set[str] = set()
+    for line in text.splitlines():
+        tokens = line.split()
+        if len(tokens) >= len(REQUEST_COLUMNS) and sum(map(looks_like_value, tokens)) >= len(REQUEST_COLUMNS):
+            return True
+        key = unnumbered(line)
+        found.update(label for label in _page_labels().get(key[:1], ())
+                     if key.startswith(label) or (len(key) >= _MIN_LABEL and label.startswith(key)))
+        if len(found) >= _MIN_HITS:
+            return True
     return False
 
 
@@ -128,8 +140,8 @@ def _page_items(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int)
     text = page_text(textpage)
     if not is_table_page(text):
         return _text_items(text.splitlines(), number)
-    edges = page_edges(page)
-    pieces, lines = page_pieces(page_layout(page, textpage, number, edges)) if len(edges) >= _MIN_EDGES else ([], [])
+    ruling = page_ruling(page)
+    pieces, lines = page_pieces(page_layout(page, textpage, number, ruling)) if len(ruling) >= _MIN_EDGES else ([], [])
     if not pieces:
         log.debug("page %d prints labels of the form but no ruled table: reading rows from its lines", number)
         return _flow_items(lines_to_flow([raw for raw in text.splitlines() if not _FURNITURE.match(raw)]), number)

@@ -14,12 +14,13 @@ producers set so that a narrow vertical label's box covers half the table.
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import pairwise
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-__all__ = ["Char", "TextLine", "PageLayout", "page_edges", "page_layout", "page_text", "chars_to_lines"]
+__all__ = ["Char", "PageLayout", "Ruling", "Segment", "TextLine", "chars_to_lines", "page_layout", "page_ruling", "page_text"]
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -54,15 +55,30 @@ class TextLine:
     size: float
 
 
+#: A ruling line: its position across (y of a horizontal line, x of a vertical one), its start and end along.
+Segment = tuple[float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Ruling:
+    """The horizontal and vertical lines drawn on a page."""
+
+    horizontal: list[Segment] = field(default_factory=list)
+    vertical: list[Segment] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.horizontal) + len(self.vertical)
+
+
 @dataclass(frozen=True, slots=True)
 class PageLayout:
-    """A page's characters and ruling-line edges (pdfplumber edge dicts)."""
+    """A page's characters and ruling lines."""
 
     number: int
     width: float
     height: float
     chars: list[Char]
-    edges: list[dict[str, float | str]]
+    ruling: Ruling
 
 
 def page_text(textpage: pdfium.PdfTextPage) -> str:
@@ -70,24 +86,24 @@ def page_text(textpage: pdfium.PdfTextPage) -> str:
     return textpage.get_text_range()
 
 
-def page_edges(page: pdfium.PdfPage) -> list[dict[str, float | str]]:
-    """Horizontal and vertical segments of every drawn path (forms included), upright as displayed.
+def page_ruling(page: pdfium.PdfPage) -> Ruling:
+    """The horizontal and vertical segments of every drawn path (forms included), upright as displayed.
 
     Read first because it is cheap: a page with no ruling has no ruled table,
     and its characters need not be read one by one.
     """
     width, height = page.get_size()
-    return _edges(page.raw, _display_transform(page.get_rotation(), width, height))
+    return _ruling(page.raw, _display_transform(page.get_rotation(), width, height))
 
 
 def page_layout(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int,
-                edges: list[dict[str, float | str]], limit: int | None = None) -> PageLayout:
+                ruling: Ruling, limit: int | None = None) -> PageLayout:
     """Characters (the first ``limit`` of them, if given) and ruling lines of one page, upright as displayed."""
     width, height = page.get_size()
     rotation = page.get_rotation()
     to_display = _display_transform(rotation, width, height)
     display_width, display_height = (height, width) if rotation in (90, 270) else (width, height)
-    return PageLayout(number, display_width, display_height, _chars(textpage.raw, to_display, limit), edges)
+    return PageLayout(number, display_width, display_height, _chars(textpage.raw, to_display, limit), ruling)
 
 
 def _display_transform(rotation: int, width: float, height: float):
@@ -107,22 +123,23 @@ def _chars(textpage, to_display, limit: int | None) -> list[Char]:
     seen: set[tuple[str, int, int]] = set()
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    unicode_of, box_of, origin_of = (pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetCharBox,
+                                     pdfium_c.FPDFText_GetCharOrigin)
     count = pdfium_c.FPDFText_CountChars(textpage)
     for i in range(count if limit is None else min(count, limit)):
-        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        code = unicode_of(textpage, i)
         if code <= 32 or chr(code).isspace():
             continue
-        pdfium_c.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
-        pdfium_c.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
+        box_of(textpage, i, left, right, bottom, top)
         (ax, ay), (bx, by) = to_display(left.value, bottom.value), to_display(right.value, top.value)
-        char = Char(chr(code), min(ax, bx), min(ay, by), max(ax, bx), max(ay, by),
-                    to_display(origin_x.value, origin_y.value)[1])
-        text, x, y = char.text, round(char.x0 / _DUPLICATE_TOLERANCE), round(char.top / _DUPLICATE_TOLERANCE)
+        text, x0, y0 = chr(code), min(ax, bx), min(ay, by)
+        x, y = round(x0 / _DUPLICATE_TOLERANCE), round(y0 / _DUPLICATE_TOLERANCE)
         if (text, x, y) in seen or (text, x - 1, y) in seen or (text, x + 1, y) in seen \
                 or (text, x, y - 1) in seen or (text, x, y + 1) in seen:
             continue
         seen.add((text, x, y))
-        chars.append(char)
+        origin_of(textpage, i, origin_x, origin_y)
+        chars.append(Char(text, x0, y0, max(ax, bx), max(ay, by), to_display(origin_x.value, origin_y.value)[1]))
     return chars
 
 
@@ -132,9 +149,9 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _edges(raw_page, to_display) -> list[dict[str, float | str]]:
+def _ruling(raw_page, to_display) -> Ruling:
     """Every path's axis-aligned segments; text and image objects are skipped without being wrapped."""
-    edges: list[dict[str, float | str]] = []
+    ruling = Ruling()
     stack = [(pdfium_c.FPDFPage_CountObjects(raw_page), lambda i: pdfium_c.FPDFPage_GetObject(raw_page, i),
               _IDENTITY)]
     matrix = pdfium_c.FS_MATRIX()
@@ -152,12 +169,12 @@ def _edges(raw_page, to_display) -> list[dict[str, float | str]]:
                 own = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), parent)
                 if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                     for subpath in _subpaths(obj, own):
-                        edges.extend(_segment_edges([to_display(x, y) for x, y in subpath]))
+                        _add_segments([to_display(x, y) for x, y in subpath], ruling)
                 else:
                     pending.append((pdfium_c.FPDFFormObj_CountObjects(obj),
                                     lambda k, form=obj: pdfium_c.FPDFFormObj_GetObject(form, k), own))
         stack = pending
-    return edges
+    return ruling
 
 
 def _subpaths(raw_path, matrix: Matrix) -> list[list[tuple[float, float]]]:
@@ -178,21 +195,13 @@ def _subpaths(raw_path, matrix: Matrix) -> list[list[tuple[float, float]]]:
     return out
 
 
-def _segment_edges(points: list[tuple[float, float]]) -> list[dict[str, float | str]]:
-    """The axis-aligned segments of a polyline as pdfplumber edges (curves and diagonals skipped)."""
-    edges: list[dict[str, float | str]] = []
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+def _add_segments(points: list[tuple[float, float]], ruling: Ruling) -> None:
+    """Add the axis-aligned segments of a polyline to the ruling (curves and diagonals skipped)."""
+    for (x0, y0), (x1, y1) in pairwise(points):
         if abs(y1 - y0) <= _AXIS_TOLERANCE and abs(x1 - x0) > _AXIS_TOLERANCE:
-            left, right = sorted((x0, x1))
-            top = (y0 + y1) / 2
-            edges.append({"x0": left, "x1": right, "top": top, "bottom": top, "width": right - left,
-                          "height": 0.0, "orientation": "h", "object_type": "line"})
+            ruling.horizontal.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
         elif abs(x1 - x0) <= _AXIS_TOLERANCE and abs(y1 - y0) > _AXIS_TOLERANCE:
-            top, bottom = sorted((y0, y1))
-            left = (x0 + x1) / 2
-            edges.append({"x0": left, "x1": left, "top": top, "bottom": bottom, "width": 0.0,
-                          "height": bottom - top, "orientation": "v", "object_type": "line"})
-    return edges
+            ruling.vertical.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
 
 
 def chars_to_lines(chars: list[Char]) -> list[TextLine]:

@@ -8,27 +8,26 @@ horizontal lines cut a table into slots; two neighbouring slots belong to one
 (merged) cell when no line separates them. That gives the true grid — each
 cell with its row, column and spans — in one pass over the slots.
 
-Lines are first snapped and joined with pdfplumber's ``merge_edges`` (the same
-tolerances as its table finder), then grouped into tables by which lines touch.
+Lines are first snapped and joined as pdfplumber's table finder does (and
+with its tolerances): positions within 3 pt are one line, pieces of a line
+with gaps under 3 pt are one piece. Lines are then grouped into tables by
+which lines touch.
 """
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from pdfplumber.table import merge_edges
-from pdfplumber.utils import filter_edges
-
 from ..document import BBox
+from .pdf_layout import Ruling, Segment
 
 __all__ = ["Grid", "ruled_grids"]
 
-#: pdfplumber's default tolerances (pt) for snapping and joining ruling lines.
-_SNAP, _JOIN, _MIN_EDGE = 3.0, 3.0, 3.0
-#: How close (pt) two lines must come to touch, and line positions to be one.
+#: pdfplumber's default tolerances (pt): positions this close are one line, gaps this short are joined,
+#: lines shorter than this are dropped.
+_SNAP, _JOIN, _MIN_LENGTH = 3.0, 3.0, 3.0
+#: How close (pt) two lines must come to touch.
 _TOUCH = 3.0
-
-Edge = dict
 
 
 @dataclass(slots=True)
@@ -60,18 +59,41 @@ class Grid:
         return self._owner.get((row, col))
 
 
-def ruled_grids(edges: list[Edge]) -> list[Grid]:
+def ruled_grids(ruling: Ruling) -> list[Grid]:
     """The tables the ruling lines of a page draw, top to bottom (single cells are frames, not tables)."""
-    merged = filter_edges(merge_edges(filter_edges(edges, min_length=1), _SNAP, _SNAP, _JOIN, _JOIN),
-                          min_length=_MIN_EDGE)
-    grids = [_grid(h, v) for h, v in _touching_groups(merged)]
+    horizontal, vertical = _merged(ruling.horizontal), _merged(ruling.vertical)
+    grids = [_grid(h, v) for h, v in _touching_groups(horizontal, vertical)]
     return sorted((g for g in grids if len(g.spans) > 1), key=lambda g: g.ys[0])
 
 
-def _touching_groups(edges: list[Edge]) -> list[tuple[list[Edge], list[Edge]]]:
+def _merged(segments: list[Segment]) -> list[Segment]:
+    """Segments snapped to shared positions and joined where they (nearly) meet, short ones dropped."""
+    snapped: list[Segment] = []
+    cluster: list[Segment] = []
+    for segment in sorted(segments):
+        if cluster and segment[0] - cluster[-1][0] > _SNAP:
+            snapped.extend(_snap(cluster))
+            cluster = []
+        cluster.append(segment)
+    snapped.extend(_snap(cluster))
+    joined: list[Segment] = []
+    for position, start, end in sorted(snapped):
+        if joined and joined[-1][0] == position and start <= joined[-1][2] + _JOIN:
+            joined[-1] = (position, joined[-1][1], max(joined[-1][2], end))
+        else:
+            joined.append((position, start, end))
+    return [s for s in joined if s[2] - s[1] >= _MIN_LENGTH]
+
+
+def _snap(cluster: list[Segment]) -> list[Segment]:
+    if not cluster:
+        return []
+    position = sum(s[0] for s in cluster) / len(cluster)
+    return [(position, start, end) for _, start, end in cluster]
+
+
+def _touching_groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
     """Horizontal and vertical lines split into groups of lines that touch (one group per table)."""
-    horizontal = [e for e in edges if e["orientation"] == "h"]
-    vertical = [e for e in edges if e["orientation"] == "v"]
     parent = list(range(len(horizontal) + len(vertical)))
 
     def find(i: int) -> int:
@@ -80,15 +102,13 @@ def _touching_groups(edges: list[Edge]) -> list[tuple[list[Edge], list[Edge]]]:
             i = parent[i]
         return i
 
-    for j, v in enumerate(vertical, start=len(horizontal)):
-        for i, h in enumerate(horizontal):
-            if (h["x0"] - _TOUCH <= v["x0"] <= h["x1"] + _TOUCH
-                    and v["top"] - _TOUCH <= h["top"] <= v["bottom"] + _TOUCH):
+    for j, (x, top, bottom) in enumerate(vertical, start=len(horizontal)):
+        for i, (y, left, right) in enumerate(horizontal):
+            if left - _TOUCH <= x <= right + _TOUCH and top - _TOUCH <= y <= bottom + _TOUCH:
                 parent[find(i)] = find(j)
-    groups: dict[int, tuple[list[Edge], list[Edge]]] = {}
-    for i, edge in enumerate(horizontal + vertical):
-        group = groups.setdefault(find(i), ([], []))
-        group[0 if edge["orientation"] == "h" else 1].append(edge)
+    groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
+    for i, segment in enumerate(horizontal + vertical):
+        groups.setdefault(find(i), ([], []))[0 if i < len(horizontal) else 1].append(segment)
     return [(h, v) for h, v in groups.values() if len(h) >= 2 and len(v) >= 2]
 
 
@@ -100,21 +120,21 @@ def _positions(values: list[float]) -> list[float]:
     return out
 
 
-def _coverage(lines: list[float], edges: list[Edge], at: str, start: str, end: str) -> list[list[tuple[float, float]]]:
+def _coverage(lines: list[float], segments: list[Segment]) -> list[list[tuple[float, float]]]:
     """For each line position, the stretches drawn along it."""
-    return [[(e[start], e[end]) for e in edges if abs(e[at] - line) <= _TOUCH] for line in lines]
+    return [[(start, end) for position, start, end in segments if abs(position - line) <= _TOUCH] for line in lines]
 
 
 def _drawn(stretches: list[tuple[float, float]], point: float) -> bool:
     return any(a - _TOUCH <= point <= b + _TOUCH for a, b in stretches)
 
 
-def _grid(horizontal: list[Edge], vertical: list[Edge]) -> Grid:
+def _grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     """Slots between the lines, joined where no line separates them, as cells on the true grid."""
-    xs = _positions([e["x0"] for e in vertical])
-    ys = _positions([e["top"] for e in horizontal])
-    v_cover = _coverage(xs, vertical, "x0", "top", "bottom")
-    h_cover = _coverage(ys, horizontal, "top", "x0", "x1")
+    xs = _positions([s[0] for s in vertical])
+    ys = _positions([s[0] for s in horizontal])
+    v_cover = _coverage(xs, vertical)
+    h_cover = _coverage(ys, horizontal)
     rows, cols = len(ys) - 1, len(xs) - 1
     mid_y = [(ys[r] + ys[r + 1]) / 2 for r in range(rows)]
     mid_x = [(xs[c] + xs[c + 1]) / 2 for c in range(cols)]

@@ -14,34 +14,31 @@ fragment continues the cell above it unless it reads as a row label of its own
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
-from functools import cache
 
-from ..document import Cell
-from ..template import ACTIVE, APPEAL_GROUPS, APPEAL_RESULTS, REQUEST_COLUMNS, REQUEST_ROWS
-from ..values import clean_text as label_key
+from ..document import Cell, table_from_rows
 from ..values import looks_like_value
 from .cleaning import clean_text
+from .pdf_labels import form_labels, is_numbered, label_key
 from .pdf_tables import Piece
+from .pdf_words import join_rows
 
 __all__ = ["stitch"]
 
 #: Cell edges this close (pt) on two pages are the same column line.
 _COLUMN_TOLERANCE = 6.0
-#: A numbered item starts a row of its own: "一、", "（四）", "2.", "3、".
-_ENUMERATED = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]")
 
 
 def stitch(upper: Piece, lower: Piece) -> Piece:
     """``lower`` (the top of the next page) appended to ``upper``, cut cells joined.
 
-    Pieces read from lines of text (no cell boxes) are only appended: their
-    rows were already rebuilt from labels.
+    Pieces read from lines of text (no cell boxes) are joined row by row
+    (:func:`.pdf_words.join_rows`).
     """
-    offset = upper.n_rows
     if upper.bbox is None or lower.bbox is None:
-        return Piece(upper.cells + [_shifted(c, offset) for c in lower.cells], upper.page, upper.bbox)
+        rows = join_rows(_texts(upper), _texts(lower))
+        return Piece(table_from_rows(rows, "").cells, upper.page, None)
+    offset = upper.n_rows
     cells = _common_columns(upper.cells + [_shifted(c, offset) for c in lower.cells])
     ending = {(c.col, c.colspan): i for i, c in enumerate(cells[: len(upper.cells)]) if c.row + c.rowspan == offset}
     first_row = [j for j in range(len(upper.cells), len(cells)) if cells[j].row == offset]
@@ -61,6 +58,13 @@ def stitch(upper: Piece, lower: Piece) -> Piece:
     if dropped:
         kept = [_shifted(c, -1) if c.row > offset else c for c in kept]
     return Piece(kept, upper.page, upper.bbox)
+
+
+def _texts(piece: Piece) -> list[list[str]]:
+    rows: list[list[str]] = [[] for _ in range(piece.n_rows)]
+    for cell in sorted(piece.cells, key=lambda c: (c.row, c.col)):
+        rows[cell.row].append(cell.text)
+    return rows
 
 
 def _shifted(cell: Cell, rows: int) -> Cell:
@@ -105,7 +109,7 @@ def _continues(above: Cell, below: Cell, first_value_col: int | None) -> bool:
     if not below.text:
         return True
     key = label_key(below.text)
-    return not looks_like_value(below.text) and not _ENUMERATED.match(key) and key not in _form_labels()
+    return not looks_like_value(below.text) and not is_numbered(key) and key not in form_labels()
 
 
 def _row_was_cut(cells: list[Cell], pairs: dict[int, int], first_row: list[int], offset: int) -> bool:
@@ -115,10 +119,3 @@ def _row_was_cut(cells: list[Cell], pairs: dict[int, int], first_row: list[int],
         return False
     last = max(labels, key=lambda j: cells[j].col)
     return last in pairs and cells[pairs[last]].row == offset - 1
-
-
-@cache
-def _form_labels() -> frozenset[str]:
-    """Every row and column label the form prints, as compared."""
-    labels = (*ACTIVE.rows, *ACTIVE.columns, *REQUEST_ROWS, *REQUEST_COLUMNS, *APPEAL_GROUPS, *APPEAL_RESULTS)
-    return frozenset(label_key(v) for label in labels for v in label.variants)

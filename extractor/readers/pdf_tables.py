@@ -15,12 +15,10 @@ A table continued on the next page comes as a second piece, which
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from ..document import BBox, Cell
-from ..template import ACTIVE
-from ..values import clean_text as label_key
 from .cleaning import clean_text
+from .pdf_labels import block_items, label_key
 from .pdf_layout import Char, PageLayout, TextLine, chars_to_lines
 from .pdf_ruling import Grid, ruled_grids
 
@@ -42,7 +40,7 @@ class Piece:
 
 def page_pieces(layout: PageLayout) -> tuple[list[Piece], list[TextLine]]:
     """The ruled tables of a page and the running text around them."""
-    grids = ruled_grids(layout.edges)
+    grids = ruled_grids(layout.ruling)
     members: list[list[list[Char]]] = [[[] for _ in grid.spans] for grid in grids]
     outside: list[Char] = []
     for ch in layout.chars:
@@ -75,17 +73,11 @@ def _piece(grid: Grid, members: list[list[Char]], page: int) -> Piece:
     return Piece(cells, page, grid.bbox)
 
 
-@cache
-def _block_items() -> frozenset[str]:
-    """Full-width rows that belong to a table: the 第二十条 block headers of the active table."""
-    return frozenset(label_key(b.item) for blocks in ACTIVE.blocks.values() for b in blocks)
-
-
 def _is_prose_row(row: list[Cell], width: int) -> bool:
     """A row that is one full-width cell of running text, not a row of the form."""
     if len(row) != 1 or row[0].colspan < width:
         return False
-    return label_key(row[0].text) not in _block_items()
+    return label_key(row[0].text) not in block_items()
 
 
 def _peel_prose(piece: Piece) -> tuple[Piece | None, list[TextLine]]:

@@ -19,16 +19,13 @@ text), so a row with blanks comes out short; ruled tables never go this way.
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from ..template import ACTIVE, APPEAL_GROUPS, APPEAL_RESULTS, REQUEST_COLUMNS, REQUEST_ROWS, TABLES
-from ..values import clean_text as label_key
+from ..template import APPEAL_GROUPS, APPEAL_RESULTS
 from ..values import looks_like_value
+from .pdf_labels import column_labels, form_labels, headings, is_numbered, label_key
 
-__all__ = ["Flow", "lines_to_flow"]
+__all__ = ["Flow", "join_rows", "lines_to_flow"]
 
-#: A numbered item starts a label of its own: "一、", "（四）", "2.", "3、".
-_ENUMERATED = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]")
 #: A section heading of the report ("五、存在的主要问题及改进情况").
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 #: Characters of a vertical label sit alone (or two, "三、") on their lines.
@@ -60,33 +57,13 @@ def lines_to_flow(lines: list[str]) -> Flow:
     return flow
 
 
-@cache
-def _labels() -> tuple[str, ...]:
-    """Every label the form prints, as compared (the block items of the active table included)."""
-    labels = (*ACTIVE.rows, *ACTIVE.columns, *REQUEST_ROWS, *REQUEST_COLUMNS, *APPEAL_GROUPS, *APPEAL_RESULTS)
-    items = [b.item for blocks in ACTIVE.blocks.values() for b in blocks]
-    return tuple({label_key(v) for label in labels for v in label.variants} | {label_key(i) for i in items})
-
-
-@cache
-def _column_labels() -> frozenset[str]:
-    """Column headers: text over a row of numbers that is not the row's label (the appeals table's)."""
-    labels = (*ACTIVE.columns, *REQUEST_COLUMNS, *APPEAL_GROUPS, *APPEAL_RESULTS)
-    return frozenset(label_key(v) for label in labels for v in label.variants)
-
-
-@cache
-def _headings() -> tuple[str, ...]:
-    return tuple(label_key(h) for table in TABLES for h in table.headings)
-
-
 def _is_running_text(line: str) -> bool:
-    """A sentence or a section heading, which a table never holds."""
+    """A sentence or a section heading, which a table never holds (a heading never ends in numbers)."""
     key = label_key(line)
-    if "。" in line or len(key) > _MAX_LABEL or any(key.startswith(h) for h in _headings()):
+    if "。" in line or len(key) > _MAX_LABEL or any(key.startswith(h) for h in headings()):
         return True
-    return (len(key) > _VERTICAL_FRAGMENT and bool(_SECTION.match(key))
-            and not any(key.startswith(label) for label in _labels()))
+    return (len(key) > _VERTICAL_FRAGMENT and bool(_SECTION.match(key)) and not _split(line)[2]
+            and not any(key.startswith(label) or label.startswith(key) for label in form_labels()))
 
 
 def _split(line: str) -> tuple[list[str], list[str], list[str]]:
@@ -100,7 +77,7 @@ def _split(line: str) -> tuple[list[str], list[str], list[str]]:
     while count < len(tokens) and looks_like_value(tokens[-1 - count]):
         count += 1
     words = [label_key(t) for t in tokens[: len(tokens) - count]]
-    start = next((i for i, word in enumerate(words) if i and _ENUMERATED.match(word)), 0)
+    start = next((i for i, word in enumerate(words) if i and is_numbered(word)), 0)
     return words[:start], words[start:], tokens[len(tokens) - count:]
 
 
@@ -110,10 +87,10 @@ def _starts_label(text: str) -> bool:
     Two characters ("申请", "其他") begin too many labels to tell: such a
     fragment starts a label only if it is one.
     """
-    if _ENUMERATED.match(text) or text in _labels():
+    if is_numbered(text) or text in form_labels():
         return True
     return len(text) > _VERTICAL_FRAGMENT and any(
-        label.startswith(text) or (len(label) > _VERTICAL_FRAGMENT and text.startswith(label)) for label in _labels())
+        label.startswith(text) or (len(label) > _VERTICAL_FRAGMENT and text.startswith(label)) for label in form_labels())
 
 
 def _run_to_flow(run: list[str]) -> Flow:
@@ -140,7 +117,7 @@ def _run_to_flow(run: list[str]) -> Flow:
         start = next((i for i in range(len(pending) - 1, -1, -1) if _starts_label("".join(pending[i]))),
                      len(pending))
         if (label and _starts_label(label)) or (
-                not label and all(w in _column_labels() for part in pending[start:] for w in part)):
+                not label and all(w in column_labels() for part in pending[start:] for w in part)):
             start = len(pending)
         rows.extend(_label_rows(pending[:start]))
         label = "".join(w for part in pending[start:] for w in part) + label
@@ -160,16 +137,16 @@ def _label_rows(parts: list[list[str]]) -> list[list[str]]:
     """
     words: list[str] = []
     for word in (w for part in parts for w in part):
-        if words and words[-1] not in _labels() and _is_label_start(words[-1] + word):
+        if words and words[-1] not in form_labels() and _is_label_start(words[-1] + word):
             words[-1] += word
         else:
             words.append(word)
-    kept = [w for w in words if len(w) > _VERTICAL_FRAGMENT or w in _labels()]
+    kept = [w for w in words if len(w) > _VERTICAL_FRAGMENT or w in form_labels()]
     return [kept] if kept else []
 
 
 def _is_label_start(text: str) -> bool:
-    return any(label.startswith(text) for label in _labels())
+    return any(label.startswith(text) for label in form_labels())
 
 
 def _is_table(rows: list[list[str]]) -> bool:
@@ -177,4 +154,17 @@ def _is_table(rows: list[list[str]]) -> bool:
     with_values = [row for row in rows if len(row) > 1 or (row and looks_like_value(row[0]))]
     return (len(with_values) >= _MIN_VALUE_ROWS
             or any(len(row) >= _APPEAL_VALUES for row in with_values)
-            or any(_starts_label(row[0]) and not _ENUMERATED.match(row[0]) for row in with_values))
+            or any(_starts_label(row[0]) and not is_numbered(row[0]) for row in with_values))
+
+
+def join_rows(upper: list[list[str]], lower: list[list[str]]) -> list[list[str]]:
+    """The rows of a table read from lines, continued on the next page.
+
+    A label cut by the page break ends the upper rows alone and its rest
+    starts the lower rows with the numbers ("一、本年新收政府信息" /
+    "公开申请数量 13 15 …"): the two are one row.
+    """
+    if upper and lower and len(upper[-1]) == 1 and len(lower[0]) > 1 and lower[0][0] \
+            and not _starts_label(lower[0][0]):
+        return [*upper[:-1], [upper[-1][0] + lower[0][0], *lower[0][1:]], *lower[1:]]
+    return upper + lower

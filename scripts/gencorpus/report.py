@@ -31,6 +31,36 @@ _PLACES = (
 _BODIES = ("人民政府", "人民政府办公室", "发展和改革委员会", "教育局", "科学技术局", "财政局",
            "自然资源和规划局", "生态环境局", "住房和城乡建设局", "交通运输局", "市场监督管理局", "卫生健康委员会")
 _OVERVIEW, _PROBLEMS, _OTHER = "一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"
+#: The overview's usual sub-sections, each with sentences reports commonly use. Real
+#: overviews run to pages, so a PDF reader must find the table pages among text pages.
+_TOPICS = {
+    "（一）主动公开": (
+        "围绕年度重点工作，及时公开政策文件、规划计划、财政预决算等信息。",
+        "通过政府网站、政务新媒体等渠道同步发布政策解读材料，提升政策知晓度。",
+        "严格落实公开属性源头认定机制，做到应公开尽公开。",
+        "开设专题专栏，集中发布优化营商环境、民生保障等领域信息。",
+    ),
+    "（二）依申请公开": (
+        "进一步规范依申请公开受理、审查、答复等工作流程，确保依法按时答复。",
+        "加强与申请人沟通，准确把握申请诉求，提高答复质量。",
+        "建立依申请公开案件会商机制，对疑难申请集体研究。",
+    ),
+    "（三）政府信息管理": (
+        "严格执行信息发布保密审查制度，坚持先审查、后公开。",
+        "定期开展政府信息清理，对现行有效文件进行动态更新。",
+        "规范政策文件库建设，实现文件集中统一发布和查询。",
+    ),
+    "（四）政府信息公开平台建设": (
+        "持续优化政府网站信息公开专栏，完善栏目设置，提升检索和浏览体验。",
+        "加强政务新媒体管理，做好信息同步转载和互动回应。",
+        "推进政务公开专区建设，为群众提供信息查阅和咨询服务。",
+    ),
+    "（五）监督保障": (
+        "将政务公开工作纳入年度绩效考核，压实工作责任。",
+        "组织开展政务公开业务培训，提高工作人员业务能力。",
+        "主动接受社会监督，认真办理群众对政务公开工作的意见建议。",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -75,7 +105,18 @@ def _agency(rng: random.Random) -> str:
     return rng.choice((city, city + county)) + rng.choice(_BODIES)
 
 
-def _narrative(agency: str, year: int, tables: dict[str, dict[str, Value]]) -> dict[str, tuple[str, ...]]:
+def _topics(rng: random.Random) -> tuple[str, ...]:
+    """The overview's sub-sections: a heading each, then some of its sentences as one paragraph."""
+    paragraphs: list[str] = []
+    for heading, sentences in _TOPICS.items():
+        paragraphs.append(heading)
+        for _ in range(rng.randint(1, 3)):
+            paragraphs.append("".join(rng.sample(sentences, rng.randint(2, len(sentences)))))
+    return tuple(paragraphs)
+
+
+def _narrative(agency: str, year: int, tables: dict[str, dict[str, Value]],
+               rng: random.Random) -> dict[str, tuple[str, ...]]:
     requests = tables["requests"]
     active = sum(v or 0 for k, v in tables["active"].items() if template.unit_of("active", k) is None and v and v > 0)
     return {
@@ -85,6 +126,7 @@ def _narrative(agency: str, year: int, tables: dict[str, dict[str, Value]]) -> d
             f"全年共收到政府信息公开申请{requests['new_received.total']}件，"
             f"办结{requests['results_total.total']}件，结转下年度继续办理{requests['carried_forward.total']}件；"
             f"主动公开各类政府信息{active}条。",
+            *_topics(rng),
         ),
         _PROBLEMS: (
             "政务公开工作仍存在公开内容不够全面、解读形式较为单一等问题。",
@@ -112,7 +154,7 @@ def plan_report(seed: int, index: int, formats: tuple[str, ...]) -> Report:
     texts = {t: {k: text for k, (text, _) in cells.items()} for t, cells in printed.items()}
     expected_tables = {t: {k: value for k, (_, value) in cells.items()} for t, cells in printed.items()}
     agency = _agency(rng)
-    narrative = _narrative(agency, year, values)
+    narrative = _narrative(agency, year, values, rng)
     active, requests, appeals = template.TABLES
     sections = (
         Section(_OVERVIEW, narrative[_OVERVIEW]),

@@ -124,7 +124,7 @@ def _arithmetic(record: Record) -> Iterator[Finding]:
         values = record.tables.get(table)
         if not values:
             continue
-        for relation in relations(set(values)):
+        for relation in relations(frozenset(values)):
             if relation.table == table:
                 yield from _relation_findings(relation, values)
 

@@ -326,8 +326,9 @@ class Relation:
         return len(self.left) == 1
 
 
-def relations(present_keys: frozenset[str] | set[str]) -> list[Relation]:
-    """The arithmetic relations that apply to the keys a report holds."""
+@cache
+def relations(present_keys: frozenset[str]) -> tuple[Relation, ...]:
+    """The arithmetic relations that apply to the keys a report holds (cached: layouts repeat)."""
     out: list[Relation] = []
     result_rows = [r.key for r in REQUEST_ROWS if r.result]
     for col in REQUEST_COLUMNS:
@@ -358,8 +359,8 @@ def relations(present_keys: frozenset[str] | set[str]) -> list[Relation]:
             tuple(f"{g}.{r.key}" for r in APPEAL_RESULTS[:-1]),
             f"{group.text}：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
         ))
-    return [r for r in out if all(k in present_keys for k in r.left)
-            and r.right and any(k in present_keys for k in r.right)]
+    return tuple(r for r in out if all(k in present_keys for k in r.left)
+                 and r.right and any(k in present_keys for k in r.right))
 
 
 def _short(label: str) -> str:

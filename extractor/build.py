@@ -30,8 +30,8 @@ from . import __version__
 from .crawl.outcome import FINISHED
 from .crosscheck import CrossSettings, crosscheck
 from .dataset import Dataset, Entry, KnownFile
-from .errors import DatasetError, ReaderError, XxgkError
-from .readers import _SUFFIXES as REPORT_SUFFIXES
+from .errors import DatasetError, XxgkError
+from .readers import SUFFIXES as REPORT_SUFFIXES
 from .record import Record
 
 __all__ = [
@@ -199,17 +199,10 @@ def sources_to_parse(sources: Sequence[Source], hashes: dict[str, str], known: d
 
 def parse_source(source: Source) -> Parsed:
     """The default parser: the extraction pipeline, given what the crawl knew about the file,
-    keeping the document's text that ``extract_file`` would drop."""
-    from .extract import extract_document
-    from .readers import read_document
+    keeping the document's text (for DUPLICATE_REPORT)."""
+    from .extract import read_and_extract
 
-    try:
-        data = Path(source.path).read_bytes()
-    except OSError as exc:
-        raise ReaderError(f"cannot open file: {exc.strerror or exc}", source.path) from exc
-    document = read_document(source.path, data, charset=source.charset)
-    record = extract_document(document, {"path": source.path, "sha256": hashlib.sha256(data).hexdigest(),
-                                         "format": document.format, "url": source.url})
+    record, document = read_and_extract(source.path, url=source.url, charset=source.charset)
     return Parsed(source, record, text=document.text)
 
 
@@ -254,21 +247,28 @@ def parse_isolated(sources: Sequence[Source], parse: Parse, settings: BuildSetti
     without answering (a segfault, the kernel's OOM killer) is reported with
     its exit code; either way the outcome is that file's failure. The fork
     server imports the parser once, so that each file's process starts warm.
+    If writing an outcome fails (or the user interrupts), the files still in
+    flight are killed rather than left running.
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["extractor.extract", parse.__module__])
     pending = deque(sources)
     running: list[_Job] = []
-    while pending or running:
-        while pending and len(running) < settings.jobs:
-            running.append(_start(context, pending.popleft(), parse, settings))
-        timeout = max(0.0, min(job.deadline for job in running) - time.monotonic())
-        wait([obj for job in running for obj in (job.conn, job.process.sentinel)], timeout)
-        for job in list(running):
-            parsed = _poll(job, settings)
-            if parsed is not None:
-                running.remove(job)
-                on_parsed(parsed)
+    try:
+        while pending or running:
+            while pending and len(running) < settings.jobs:
+                running.append(_start(context, pending.popleft(), parse, settings))
+            timeout = max(0.0, min(job.deadline for job in running) - time.monotonic())
+            wait([obj for job in running for obj in (job.conn, job.process.sentinel)], timeout)
+            for job in list(running):
+                parsed = _poll(job, settings)
+                if parsed is not None:
+                    running.remove(job)
+                    on_parsed(parsed)
+    finally:
+        for job in running:
+            job.process.kill()
+            job.process.join()
 
 
 def _start(context: multiprocessing.context.ForkServerContext, source: Source, parse: Parse,

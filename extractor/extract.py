@@ -13,15 +13,15 @@ from typing import Iterable, Iterator
 
 from .checks import check
 from .document import Document
-from .errors import ReaderError, XxgkError
+from .errors import XxgkError
 from .locate import Located, LocateSettings, locate
 from .metadata import describe
-from .readers import read_document
+from .readers import read_bytes, read_document
 from .record import Provenance, Record, Value
 from .template import TEMPLATES, all_keys, table_keys, unit_of
 from .values import parse_value
 
-__all__ = ["Outcome", "extract_file", "extract_files", "extract_document", "located_to_tables"]
+__all__ = ["Outcome", "extract_file", "read_and_extract", "extract_files", "extract_document", "located_to_tables"]
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +40,22 @@ def extract_file(
     a worker), ``charset`` the encoding an HTTP server declared.
     Raises :class:`~extractor.errors.ReaderError` for a file that cannot be read.
     """
-    if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise ReaderError(f"cannot open file: {exc.strerror or exc}", path) from exc
+    return read_and_extract(path, data=data, url=url, charset=charset, settings=settings)[0]
+
+
+def read_and_extract(
+    path: str | Path,
+    *,
+    data: bytes | None = None,
+    url: str | None = None,
+    charset: str | None = None,
+    settings: LocateSettings | None = None,
+) -> tuple[Record, Document]:
+    """Like :func:`extract_file`, also returning the document read (the dataset keeps its text)."""
+    data = read_bytes(path) if data is None else data
     document = read_document(path, data, charset=charset)
     source = {"path": str(path), "sha256": hashlib.sha256(data).hexdigest(), "format": document.format, "url": url}
-    return extract_document(document, source, settings)
+    return extract_document(document, source, settings), document
 
 
 def extract_document(document: Document, source: dict, settings: LocateSettings | None = None) -> Record:

@@ -24,8 +24,6 @@ __all__ = [
     "TableSpec",
     "Relation",
     "ACTIVE",
-    "REQUESTS",
-    "APPEALS",
     "TABLES",
     "TABLE_IDS",
     "table_keys",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
 import shutil
 import signal
@@ -23,9 +24,11 @@ from dataset_support import (
 from extractor import build as build_module
 from extractor.build import (
     BuildSettings,
+    Parsed,
     Source,
     build,
     collect_sources,
+    parse_isolated,
     sha256_of,
     sources_to_parse,
 )
@@ -169,10 +172,10 @@ def test_build_killed_midway_resumes_to_the_same_dataset(tmp_path: Path) -> None
     process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
                                start_new_session=True)
     assert process.stdout is not None
-    while int(process.stdout.readline() or "0") < 3:
-        pass
+    third = next((line for line in process.stdout if int(line) >= 3), None)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    assert third is not None, "the build ended before it could be killed"
     assert 0 < _tables(killed)["reports"].shape[0] < len(collect_sources([SAMPLES]))
     build([SAMPLES], killed, settings=FAST, parse=parse_expected)
     build([SAMPLES], whole, settings=FAST, parse=parse_expected)
@@ -228,3 +231,15 @@ def test_unreadable_file_hashes_to_nothing_and_is_parsed_again(tmp_path: Path) -
     unreadable = str(tmp_path)
     known = {unreadable: KnownFile(sha256_of(unreadable), build_module.EXTRACTOR_VERSION, "failed")}
     assert sources_to_parse([Source(unreadable)], {unreadable: ""}, known) == [Source(unreadable)]
+
+
+def test_files_in_flight_are_stopped_when_the_build_stops(tmp_path: Path) -> None:
+    hangs = tmp_path / "hangs.html"
+    hangs.write_text("<html></html>", encoding="utf-8")
+
+    def interrupt(parsed: Parsed) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        parse_isolated([Source(str(hangs)), Source(str(HTML_REPORTS[0]))], misbehaving, FAST, interrupt)
+    assert [p.name for p in multiprocessing.active_children() if p.name.startswith("ForkServerProcess")] == []

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import ReaderError, UnsupportedFormat
 
-__all__ = ["FORMATS", "detect_format", "read_document"]
+__all__ = ["FORMATS", "SUFFIXES", "detect_format", "read_bytes", "read_document"]
 
 #: format -> reader module (imported only when a file of that format comes)
 FORMATS: dict[str, str] = {
@@ -29,7 +29,8 @@ FORMATS: dict[str, str] = {
     "wps": "legacy",
 }
 
-_SUFFIXES = {
+#: file suffix -> format, for files whose bytes do not say
+SUFFIXES = {
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
     ".txt": "txt", ".md": "txt", ".text": "txt",
     ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".wps": "wps",
@@ -40,7 +41,7 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def detect_format(path: str | Path, data: bytes) -> str:
     """The format of a file, from its leading bytes first and its suffix second."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
-    suffix = _SUFFIXES.get(Path(path).suffix.lower())
+    suffix = SUFFIXES.get(Path(path).suffix.lower())
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
@@ -57,6 +58,14 @@ def detect_format(path: str | Path, data: bytes) -> str:
     raise UnsupportedFormat(f"unsupported file type {Path(path).suffix or '(no suffix)'!r}", path)
 
 
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, or a ReaderError that says why not."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ReaderError(f"cannot open file: {exc.strerror or exc}", path) from exc
+
+
 def read_document(path: str | Path, data: bytes | None = None, *, charset: str | None = None) -> Document:
     """Read one report file (or its bytes) into a Document.
 
@@ -65,10 +74,7 @@ def read_document(path: str | Path, data: bytes | None = None, *, charset: str |
     """
     path = str(path)
     if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise ReaderError(f"cannot open file: {exc.strerror or exc}", path) from exc
+        data = read_bytes(path)
     if not data:
         raise ReaderError("empty file", path)
     fmt = detect_format(path, data)

@@ -3,7 +3,7 @@
 Speed is the point of the design. pdfium reads the text of a whole report in
 milliseconds; only the pages whose text names labels of the form get their
 characters and ruling lines read (:mod:`.pdf_layout`) and turned into grids
-(:mod:`.pdf_tables`). A table that runs over a page break is stitched back into
+(:mod:`.pdf_ruling`, :mod:`.pdf_tables`); pdfminer is never involved. A table that runs over a page break is stitched back into
 one table when nothing but page furniture (page numbers) separates the pieces.
 A table page without ruled tables (a table drawn without lines) has its rows
 rebuilt from its lines of text (:mod:`.pdf_words`).
@@ -45,6 +45,7 @@ _TITLE_SCALE = 1.15
 _TITLE_SAME_SIZE = 0.9
 #: A ruled table has at least the four sides of one cell.
 _MIN_EDGES = 4
+#: Page numbers ("- 4 -", "第4页 共6页"), which are not part of the report's text.
 _FURNITURE = re.compile(r"^[-—–－\s]*(第?\s*\d+\s*页?)(\s*/?\s*共?\s*\d+\s*页?)?[-—–－\s]*$")
 
 

@@ -31,7 +31,18 @@ __all__ = ["main"]
 stderr = Console(stderr=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns any error xxgk raises on purpose into one line on stderr and exit 1, for every command."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except XxgkError as exc:
+            _fail(str(exc))
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xxgk")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
@@ -105,13 +116,9 @@ def build(sources: tuple[str, ...], db: str, jobs: int | None, timeout: float, m
 
     settings = BuildSettings(timeout=timeout, memory_mb=memory_mb, retry_failed=retry_failed, scheduler=scheduler,
                              **({"jobs": jobs} if jobs else {}))
-    try:
-        with _progress_bar() as on_progress:
-            summary = build_dataset(sources, db, settings=settings, on_progress=on_progress,
-                                    checks=CrossSettings(mapping_csv=mapping, bodies_csv=bodies, years=years))
-    except XxgkError as exc:
-        _fail(str(exc))
-        sys.exit(1)
+    with _progress_bar() as on_progress:
+        summary = build_dataset(sources, db, settings=settings, on_progress=on_progress,
+                                checks=CrossSettings(mapping_csv=mapping, bodies_csv=bodies, years=years))
     for path, error in summary.failures:
         _fail(f"{path}: {error}")
     stderr.print(f"{summary.found} file(s): {summary.skipped} already in the dataset, {summary.parsed} parsed, "
@@ -145,12 +152,7 @@ def export_command(db: str, fmt: str, out: str) -> None:
     """Export the dataset --db: wide and long tables, findings, missing reports and a codebook."""
     from .export import export
 
-    try:
-        paths = export(db, fmt, out)
-    except XxgkError as exc:
-        _fail(str(exc))
-        sys.exit(1)
-    for path in paths:
+    for path in export(db, fmt, out):
         click.echo(str(path))
 
 
@@ -171,14 +173,10 @@ def crawl_command(seeds: str, out_dir: str, **options: object) -> None:
     """Download the annual reports of every body in SEEDS.csv (columns body,region,url) into --out."""
     from .crawl import CrawlSettings, crawl, read_seeds
 
-    try:
-        settings = CrawlSettings(**{name: value for name, value in options.items() if value not in (None, ())})
-        with stderr.status("crawling…") as status:
-            summary = crawl(read_seeds(seeds), out_dir, settings,
-                            on_row=lambda row: status.update(f"{row.outcome}: {row.url}"))
-    except XxgkError as exc:
-        _fail(str(exc))
-        sys.exit(1)
+    settings = CrawlSettings(**{name: value for name, value in options.items() if value not in (None, ())})
+    with stderr.status("crawling…") as status:
+        summary = crawl(read_seeds(seeds), out_dir, settings,
+                        on_row=lambda row: status.update(f"{row.outcome}: {row.url}"))
     for row in summary.failures:
         _fail(f"{row.url}: {row.outcome} ({row.reason})")
     for outcome, count in sorted(summary.outcomes.items()):

@@ -13,7 +13,6 @@ sentence is unmistakably about the table's figure.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -32,6 +31,7 @@ from .template import (
     relations,
     row_label,
 )
+from .values import nfkc
 
 __all__ = ["check", "FIRST_2021_YEAR", "NarrativeClaim", "NARRATIVE_CLAIMS"]
 
@@ -256,7 +256,7 @@ def _narrative(record: Record, document: Document, metadata: Metadata) -> Iterat
 
 def _clauses(text: str) -> Iterator[str]:
     """The text cut at clause punctuation (NFKC makes "，；" ",;"), whitespace removed."""
-    for clause in _CLAUSE_END.split(unicodedata.normalize("NFKC", text)):
+    for clause in _CLAUSE_END.split(nfkc(text)):
         yield "".join(clause.split())
 
 

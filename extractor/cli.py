@@ -156,6 +156,16 @@ def export_command(db: str, fmt: str, out: str) -> None:
         click.echo(str(path))
 
 
+@main.command("report")
+@click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="The dataset file.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+def report_command(db: str, out: str) -> None:
+    """Write a self-contained HTML review of the dataset --db: coverage, failures, findings, headline figures."""
+    from .report import write_report
+
+    click.echo(str(write_report(db, out)))
+
+
 @main.command("crawl")
 @click.argument("seeds", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),

@@ -400,4 +400,45 @@ class Dataset:
         return {name: self._con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
                 for name in ("reports", "report_values", "report_texts", "findings", "missing_reports")}
 
+    # --- summaries for the review report -----------------------------------------
 
+    def report_counts(self, by: str) -> pd.DataFrame:
+        """Files parsed (``ok``) and failed (``failed``) per year, province or format.
+
+        A failed file has no parsed format, so its suffix stands in: a reviewer
+        sees at a glance that the failures are, say, PNG table images.
+        """
+        column = {"year": "year", "province": "province",
+                  "format": r"coalesce(format, lower(regexp_extract(path, '\.([^./]+)$', 1)))"}[by]
+        return self.frame(f"SELECT {column} AS {by}, count(*) FILTER (WHERE status = 'ok') AS ok, "
+                          f"count(*) FILTER (WHERE status = 'failed') AS failed FROM reports "
+                          f"GROUP BY ALL ORDER BY {by} NULLS LAST")
+
+    def failed_files(self) -> pd.DataFrame:
+        """The files that could not be parsed: where they are, where they came from, why."""
+        return self.frame("SELECT path, url, error FROM reports WHERE status = 'failed' ORDER BY path")
+
+    def finding_counts(self) -> pd.DataFrame:
+        """How many findings of each code and severity sit on the reports of each year."""
+        return self.frame("SELECT f.code, f.severity, r.year, count(*) AS n FROM findings f JOIN reports r "
+                          "USING (report_id) GROUP BY ALL ORDER BY f.code, r.year NULLS LAST")
+
+    def findings_of(self, codes: Iterable[str]) -> pd.DataFrame:
+        """Every finding with one of these codes, with the report it sits on (agency, year, file, URL)."""
+        return self.frame("SELECT r.agency, r.year, r.path, r.url, f.code, f.severity, f.message "
+                          "FROM findings f JOIN reports r USING (report_id) WHERE list_contains(?, f.code) "
+                          "ORDER BY r.agency NULLS LAST, r.year, r.path, f.code, f.message", [list(codes)])
+
+    def yearly_sums(self, table: str, keys: Iterable[str]) -> pd.DataFrame:
+        """Each year's sum of each key over the parsed reports (columns year, key, total, bodies).
+
+        A body's copies of one year's report count once (its largest value):
+        a crawl often keeps both the page and its PDF attachment, and adding
+        both would double the body's numbers.
+        """
+        return self.frame(
+            "SELECT year, key, sum(value) AS total, count(*) AS bodies FROM ("
+            " SELECT coalesce(r.body, r.report_id) AS body, r.year, v.key, max(v.value) AS value"
+            " FROM report_values v JOIN reports r USING (report_id)"
+            " WHERE v.table_id = ? AND list_contains(?, v.key) AND r.year IS NOT NULL AND v.value IS NOT NULL"
+            " GROUP BY ALL) GROUP BY ALL ORDER BY year, key", [table, list(keys)])

@@ -99,7 +99,7 @@ def place_cells(
     row above. Header rows and data rows that use different colspans therefore
     land on consistent columns.
     """
-    covered: set[tuple[int, int]] = set()
+    covered: set[tuple[int, int]] = set()  # only positions rowspans reach in later rows are ever asked
     cells: list[Cell] = []
     for r, row in enumerate(rows):
         col = 0
@@ -109,9 +109,8 @@ def place_cells(
             rowspan, colspan = max(1, rowspan), max(1, colspan)
             bbox = bboxes[r][i] if bboxes is not None else None
             cells.append(Cell(text, r, col, rowspan, colspan, bbox))
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    covered.add((r + dr, col + dc))
+            if rowspan > 1:
+                covered.update((r + dr, col + dc) for dr in range(1, rowspan) for dc in range(colspan))
             col += colspan
     return cells
 

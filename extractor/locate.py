@@ -31,6 +31,7 @@ from rapidfuzz import fuzz
 from .document import Cell, Document, Table
 from .template import (
     ACTIVE,
+    Label,
     APPEAL_GROUPS,
     APPEAL_RESULTS,
     REQUEST_COLUMNS,
@@ -219,14 +220,26 @@ def document_to_rows(doc: Document, settings: LocateSettings) -> dict[str, list[
 
 # --- template -------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
+def _column_scores(text: str) -> dict[str, float]:
+    """How well a printed text matches each column of the active table, by column key (cached)."""
+    return {c.key: best_score(text, c.variants) for c in ACTIVE.columns}
+
+
+@lru_cache(maxsize=65536)
+def _best_active_row(text: str) -> tuple[Label, float]:
+    """The active table's row a printed label matches best, with its score (cached)."""
+    return max(((r, best_score(text, r.variants)) for r in ACTIVE.rows), key=lambda rs: rs[1])
+
+
 def detect_template(active_rows: list[Row], request_keys: set[str], settings: LocateSettings) -> str:
     """2019 or 2021, from the active table's column labels, else the requests rows."""
     votes = dict.fromkeys(TEMPLATE_MARKERS, 0)
-    columns = {c.key: c for c in ACTIVE.columns}
     for row in active_rows:
         for text in row.texts:
+            scores = _column_scores(text)
             for template, markers in TEMPLATE_MARKERS.items():
-                if any(best_score(text, columns[m].variants) >= settings.column_score for m in markers):
+                if any(scores[m] >= settings.column_score for m in markers):
                     votes[template] += 1
     if votes["2021"] != votes["2019"]:
         return max(votes, key=lambda k: votes[k])
@@ -272,11 +285,13 @@ def align(scores: list[list[float]], threshold: float) -> list[tuple[int, int]]:
     n = len(scores)
     m = len(scores[0]) if scores else 0
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            s = scores[i - 1][j - 1]
-            diagonal = best[i - 1][j - 1] + s if s >= threshold else -1.0
-            best[i][j] = max(best[i - 1][j], best[i][j - 1], diagonal)
+    for above, here, row in zip(best, best[1:], scores):
+        for j, s in enumerate(row, 1):
+            # max() of the three, spelled out: this loop runs rows × form rows per report
+            value = above[j] if above[j] >= here[j - 1] else here[j - 1]
+            if s >= threshold and above[j - 1] + s > value:
+                value = above[j - 1] + s
+            here[j] = value
     pairs: list[tuple[int, int]] = []
     i, j = n, m
     while i and j:
@@ -363,9 +378,10 @@ def _header_columns(row: Row, settings: LocateSettings) -> list[tuple[str, str |
     for text in row.texts:
         if not normalize_label(text):
             continue
-        col, score = max(((c, best_score(text, c.variants)) for c in ACTIVE.columns), key=lambda cs: cs[1])
-        if score >= settings.column_score:
-            found.append((col.key, unit_in(text)))
+        scores = _column_scores(text)
+        key = max(scores, key=scores.__getitem__)
+        if scores[key] >= settings.column_score:
+            found.append((key, unit_in(text)))
     return found
 
 
@@ -374,7 +390,7 @@ def _active_row(row: Row, settings: LocateSettings) -> tuple[str, str, float, in
     for index, cell in enumerate(row.cells):
         if not normalize_label(cell.text) or looks_like_value(cell.text):
             continue
-        spec, score = max(((r, best_score(cell.text, r.variants)) for r in ACTIVE.rows), key=lambda rs: rs[1])
+        spec, score = _best_active_row(cell.text)
         if score >= settings.row_score:
             return spec.key, spec.text, score, index
     return None

@@ -17,12 +17,12 @@ used. ``title_year`` keeps the year the title prints, for YEAR_MISMATCH.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from .document import Document
 from .regions import region_of
+from .values import nfkc
 
 __all__ = ["Metadata", "describe", "parse_title", "statistics_year"]
 
@@ -145,4 +145,4 @@ def _strip_connectives(text: str) -> str:
 
 def _normalize(text: str) -> str:
     """NFKC, whitespace removed: PDFs and Word print "2024 年" and "洪泽区 人民政府"."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return "".join(nfkc(text).split())

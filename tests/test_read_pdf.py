@@ -4,7 +4,7 @@ import io
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-from conftest import SAMPLES
+from conftest import FIXTURES, SAMPLES
 from reader_grids import cell_with, find_row, table_under
 
 from extractor.errors import ReaderError
@@ -12,6 +12,9 @@ from extractor.readers import pdf
 
 HUAIAN = SAMPLES / "huaian_szf_2024.pdf"
 HONGZE = SAMPLES / "hongze_qzf_2023.pdf"
+#: A generated report (scripts/make_corpus.py --count 450 --seed 3, g0188) whose page 5 opens with
+#: table 四's values row, blank cells left out of its text.
+APPEALS_CUT = FIXTURES / "pdf" / "appeals_values_on_next_page.pdf"
 ACTIVE = "二、主动公开政府信息情况"
 REQUESTS = "三、收到和处理政府信息公开申请情况"
 APPEALS = "四、政府信息公开行政复议、行政诉讼情况"
@@ -148,10 +151,27 @@ def test_unruled_group_label_written_down_the_side_is_one_label(huaian_unruled):
     assert find_row(table_under(huaian_unruled, REQUESTS), "（三）不予公开") == []
 
 
+@pytest.fixture(scope="module")
+def appeals_cut():
+    return pdf.read(str(APPEALS_CUT), APPEALS_CUT.read_bytes())
+
+
+def test_values_row_alone_on_the_next_page_is_stitched_under_its_header(appeals_cut):
+    assert [c.text for c in table_under(appeals_cut, APPEALS).rows()[-1]] == [
+        "", "", "", "0", "", "", "0", "0", "", "", "0", "0", "", "", "0"]
+
+
+def test_blank_cells_under_a_header_cut_by_the_page_break_stay_values(appeals_cut):
+    assert cell_with(table_under(appeals_cut, APPEALS), "结果维持").rowspan == 2
+
+
 @pytest.mark.parametrize("text, expected", [
     ("（一）予以公开 1288 21\n（二）部分公开 447 7", True),
     ("全市共受理政府信息公开申请 3119 件，答复 3050 件", False),
-])
+    ("第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行\n规章 0 25 2598", True),
+    ("申请人情况\n法人或其他组织 总计\n（五）不予处\n理\n9 ２ １ - 1 13", True),
+    ("第二十条第（一）项\n规章制度不断完善 2024 年", False),
+], ids=["rows", "narrative", "short-row-before-break", "requests-header-and-one-row", "label-in-prose"])
 def test_table_pages_are_told_from_their_text(text, expected):
     assert pdf.is_table_page(text) is expected
 

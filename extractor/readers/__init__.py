@@ -36,6 +36,8 @@ SUFFIXES = {
     ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".wps": "wps",
 }
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Leading bytes of the image formats sites post tables as, so that a failure says why.
+_IMAGES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF"}
 
 
 def detect_format(path: str | Path, data: bytes) -> str:
@@ -53,6 +55,9 @@ def detect_format(path: str | Path, data: bytes) -> str:
     lowered = head[:512].lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<table" in lowered:
         return "html"
+    image = next((name for magic, name in _IMAGES.items() if head.startswith(magic)), None)
+    if image:
+        raise UnsupportedFormat(f"a {image} image: table images need OCR, which xxgk does not do", path)
     if suffix:
         return suffix
     raise UnsupportedFormat(f"unsupported file type {Path(path).suffix or '(no suffix)'!r}", path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..document import Paragraph
 
@@ -29,8 +30,12 @@ _SENTENCE_ENDS = ("。", "；", "，", "：", ";", ",", ":")
 _REPORT_WORDS = ("报告", "年报")
 
 
+@lru_cache(maxsize=65536)
 def clean_text(text: str) -> str:
-    """Collapse whitespace and drop the spaces that sit beside Chinese characters."""
+    """Collapse whitespace and drop the spaces that sit beside Chinese characters.
+
+    Cached: a batch repeats the same labels and numbers in cell after cell.
+    """
     text = _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
     return _SPACE_BY_CJK.sub("", text)
 

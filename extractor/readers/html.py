@@ -53,9 +53,12 @@ _DIGITS = re.compile(r"\d+")
 BREAK = None
 FlowItem = str | None | etree._Element
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
-_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
-#: The few elements that can be hidden, found in C rather than by visiting every element in Python.
-_MAYBE_HIDDEN = etree.XPath("//*[@hidden or contains(translate(@style, 'NOE', 'noe'), 'none')]")
+#: matched against the lower-cased style: a case-insensitive pattern cannot skip ahead to "display"
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
+#: the elements that may be hidden, found in C (most elements carry neither attribute)
+_MAY_HIDE = etree.XPath("descendant-or-self::*[@hidden or @style]")
+#: the links of a subtree whose text is not already inside another counted link
+_OUTER_LINKS = etree.XPath("descendant-or-self::a[@href][not(ancestor::a[@href])]")
 
 
 def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
@@ -95,12 +98,19 @@ def _parse(path: str, text: str) -> etree._Element:
 def _prune(root: etree._Element) -> None:
     """Take out what is never report text (scripts, forms, menus, hidden blocks), keeping tails."""
     etree.strip_elements(root, *_SKIPPED, with_tail=False)
-    for element in [e for e in _MAYBE_HIDDEN(root) if _is_hidden(e)]:
+    for element in [e for e in _MAY_HIDE(root) if _is_hidden(e)]:
         _drop(element)
 
 
 def _is_hidden(element: etree._Element) -> bool:
-    return element.get("hidden") is not None or bool(_DISPLAY_NONE.search(element.get("style") or ""))
+    """Hidden by attribute or inline style; "none" is tested first, most styles lack it (cheap)."""
+    if element.get("hidden") is not None:
+        return True
+    style = element.get("style")
+    if style is None:
+        return False
+    style = style.lower()
+    return "none" in style and _DISPLAY_NONE.search(style) is not None
 
 
 def _drop(element: etree._Element) -> None:
@@ -144,32 +154,47 @@ def _is_data_table(table: etree._Element) -> bool:
     return next(cells, None) is not None and next(cells, None) is not None
 
 
-def _count_chars(text: str | None) -> int:
-    return len(text.strip()) if text else 0
+def subtree_text(element: etree._Element) -> str:
+    """An element's text without its tail, serialized in C (far cheaper than ``itertext``)."""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
-def text_weights(root: etree._Element) -> dict[etree._Element, int]:
-    """How many visible, non-link characters each element holds.
+def _visible_chars(text: str | None) -> int:
+    """Characters that show: whitespace is layout. Additive over concatenation, which find_body relies on."""
+    return len("".join(text.split())) if text else 0
+
+
+def text_weight(element: etree._Element) -> int:
+    """How many visible characters an element holds outside links (its tail not counted).
 
     Menus, breadcrumbs and related-link lists are made of links, so counting
     only text outside ``<a href>`` leaves the report's container as the heavy
-    part of the page. One pass, bottom-up.
+    part of the page.
     """
-    weights: dict[etree._Element, int] = {}
-    totals = [0]
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        if event == "start":
-            is_link = element.tag == "a" and element.get("href") is not None
-            if is_link:
-                walker.skip_subtree()
-            totals.append(0 if is_link else _count_chars(element.text))
-        else:
-            own = totals.pop()
-            weights[element] = own
-            if element is not root:
-                totals[-1] += own + _count_chars(element.tail)
-    return weights
+    links = sum(_visible_chars(subtree_text(link)) for link in _OUTER_LINKS(element))
+    return _visible_chars(subtree_text(element)) - links
+
+
+def _heavy_child(node: etree._Element, weight: int) -> tuple[etree._Element, int] | None:
+    """The child holding at least ``_BODY_SHARE`` of the node's weight, with its weight, if one does.
+
+    At most one child can, so the children are weighed one by one until one
+    does or the rest cannot; the last is not weighed but given what remains
+    (weights add up), which spares re-reading the big container at every level.
+    """
+    elements = [c for c in node if isinstance(c.tag, str)]
+    candidates = [c for c in elements if not (c.tag == "table" and _is_data_table(c))]
+    rest = weight - _visible_chars(node.text) - sum(_visible_chars(c.tail) for c in node)
+    rest -= sum(text_weight(c) for c in elements if c.tag == "table" and c not in candidates)
+    need = _BODY_SHARE * weight
+    for i, child in enumerate(candidates):
+        if rest < need:
+            return None
+        child_weight = rest if i == len(candidates) - 1 else text_weight(child)
+        if child_weight >= need:
+            return child, child_weight
+        rest -= child_weight
+    return None
 
 
 def find_body(root: etree._Element) -> etree._Element:
@@ -179,13 +204,10 @@ def find_body(root: etree._Element) -> etree._Element:
     """
     body = root.find("body")
     node = body if body is not None else root
-    weights = text_weights(node)
-    while True:
-        children = [c for c in node if isinstance(c.tag, str) and not (c.tag == "table" and _is_data_table(c))]
-        best = max(children, key=lambda c: weights.get(c, 0), default=None)
-        if best is None or weights.get(best, 0) < _BODY_SHARE * weights[node] or weights[node] == 0:
-            return node
-        node = best
+    weight = text_weight(node)
+    while weight and (heavy := _heavy_child(node, weight)):
+        node, weight = heavy
+    return node
 
 
 def _flow(container: etree._Element) -> Iterator[FlowItem]:
@@ -257,7 +279,7 @@ def cell_text(cell: etree._Element) -> str:
     spans and paragraphs mid-word ("商业" / "企业", "2" / "1"), so nothing is
     put between the pieces; :func:`clean_text` then tidies the spacing.
     """
-    return clean_text("".join(cell.itertext()))
+    return clean_text(subtree_text(cell))
 
 
 def table_rows(table: etree._Element) -> list[list[tuple[str, int, int]]]:

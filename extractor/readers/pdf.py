@@ -20,11 +20,12 @@ import pypdfium2 as pdfium
 
 from ..document import Document, Paragraph, Table, table_from_rows
 from ..errors import ReaderError
-from ..template import REQUEST_COLUMNS
+from ..template import REQUEST_COLUMNS, REQUEST_HEADER_LABELS
 from ..values import looks_like_value
 from .cleaning import clean_text, guess_title
-from .pdf_labels import form_labels, unnumbered
-from .pdf_layout import Ruling, chars_to_lines, page_layout, page_ruling, page_text
+from .pdf_labels import form_labels, label_key, unnumbered
+from .pdf_layout import Ruling, page_layout, page_ruling, page_text
+from .pdf_ruling import ruled_grids
 from .pdf_stitch import stitch
 from .pdf_tables import Piece, page_pieces
 from .pdf_words import Flow, lines_to_flow
@@ -37,8 +38,10 @@ log = logging.getLogger(__name__)
 _MIN_LABEL = 4
 #: How many distinct labels of the form a page must start lines with to be read for tables.
 _MIN_HITS = 2
-#: How many lines from the top of the first page, and characters, may hold the title.
-_TITLE_LOOKAHEAD, _TITLE_CHARS = 15, 600
+#: How many lines from the top of the first page may hold the title...
+_TITLE_LOOKAHEAD = 15
+#: ...and how many of its first characters size a line ("2024 年…": digits print smaller than CJK).
+_TITLE_SIZE_SAMPLE = 8
 #: A title is printed this much larger than the first page's middle-sized line...
 _TITLE_SCALE = 1.15
 #: ...and its lines are printed at nearly the same size.
@@ -70,7 +73,8 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
         for number, page in enumerate(pdf, start=1):
             textpage = page.get_textpage()
             try:
-                items.extend(_page_items(page, textpage, number))
+                after_table = bool(items) and items[-1].piece is not None
+                items.extend(_page_items(page, textpage, number, after_table))
                 if number == 1:
                     title = _printed_title(page, textpage)
             finally:
@@ -92,8 +96,8 @@ def _printed_title(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str | 
     A PDF's title is set in a bigger font and, when long, wraps over two
     lines ("…政府信息公开工作" / "年度报告"); its lines are not paragraphs yet.
     """
-    layout = page_layout(page, textpage, 1, Ruling(), limit=_TITLE_CHARS)
-    lines = [line for line in chars_to_lines(layout.chars)[:_TITLE_LOOKAHEAD] if clean_text(line.text)]
+    layout = page_layout(page, textpage, 1, Ruling(), regions=[], size_sample=_TITLE_SIZE_SAMPLE)
+    lines = [line for line in layout.lines if clean_text(line.text)][:_TITLE_LOOKAHEAD]
     if not lines:
         return None
     sizes = sorted(line.size for line in lines)
@@ -107,9 +111,13 @@ def _printed_title(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str | 
 
 @cache
 def _page_labels() -> dict[str, tuple[str, ...]]:
-    """The labels whose printing at the start of a line marks a table page, item numbers dropped, by first character."""
+    """The labels whose printing at the start of a line marks a table page, item numbers dropped, by first character.
+
+    The requests table's header labels count too: a page may hold nothing
+    of that table but its header and one row.
+    """
     by_first: dict[str, list[str]] = {}
-    for key in {unnumbered(label) for label in form_labels()}:
+    for key in {unnumbered(label) for label in (*form_labels(), *REQUEST_HEADER_LABELS)}:
         if len(key) >= _MIN_LABEL:
             by_first.setdefault(key[0], []).append(key)
     return {first: tuple(keys) for first, keys in by_first.items()}
@@ -129,6 +137,8 @@ def is_table_page(text: str) -> bool:
         if len(tokens) >= len(REQUEST_COLUMNS) and sum(map(looks_like_value, tokens)) >= len(REQUEST_COLUMNS):
             return True
         key = unnumbered(line)
+        if _is_labelled_row(tokens):
+            found.add(key)
         found.update(label for label in _page_labels().get(key[:1], ())
                      if key.startswith(label) or (len(key) >= _MIN_LABEL and label.startswith(key)))
         if len(found) >= _MIN_HITS:
@@ -136,13 +146,33 @@ def is_table_page(text: str) -> bool:
     return False
 
 
-def _page_items(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> list[_Item]:
-    """A page's lines and table pieces, top to bottom, page furniture left out."""
+def _is_labelled_row(tokens: list[str]) -> bool:
+    """Whether a line is a label the form prints followed by numbers only."""
+    label = list(takewhile(lambda token: not looks_like_value(token), tokens))
+    return 0 < len(label) < len(tokens) and all(map(looks_like_value, tokens[len(label):])) \
+        and label_key("".join(label)) in form_labels()
+
+
+def _opens_with_values(text: str) -> bool:
+    """Whether a page's first line (page furniture aside) is numbers only: the last row of a table cut above."""
+    first = next((line for line in text.splitlines() if line.strip() and not _FURNITURE.match(line)), "")
+    return bool(first.split()) and all(map(looks_like_value, first.split()))
+
+
+def _page_items(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, after_table: bool) -> list[_Item]:
+    """A page's lines and table pieces, top to bottom, page furniture left out.
+
+    A page right after a table is read for tables too when it opens with a
+    row of numbers: the values row of table 四 may be all that a page break
+    left of it, too short (blank cells) to be a row by its own look.
+    """
     text = page_text(textpage)
-    if not is_table_page(text):
+    if not is_table_page(text) and not (after_table and _opens_with_values(text)):
         return _text_items(text.splitlines(), number)
     ruling = page_ruling(page)
-    pieces, lines = page_pieces(page_layout(page, textpage, number, ruling)) if len(ruling) >= _MIN_EDGES else ([], [])
+    grids = ruled_grids(ruling) if len(ruling) >= _MIN_EDGES else []
+    pieces, lines = page_pieces(page_layout(page, textpage, number, ruling, [g.bbox for g in grids]), grids) \
+        if grids else ([], [])
     if not pieces:
         log.debug("page %d prints labels of the form but no ruled table: reading rows from its lines", number)
         return _flow_items(lines_to_flow([raw for raw in text.splitlines() if not _FURNITURE.match(raw)]), number)

@@ -20,6 +20,8 @@ from itertools import pairwise
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from ..document import BBox
+
 __all__ = ["Char", "PageLayout", "Ruling", "Segment", "TextLine", "chars_to_lines", "page_layout", "page_ruling", "page_text"]
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -72,13 +74,14 @@ class Ruling:
 
 @dataclass(frozen=True, slots=True)
 class PageLayout:
-    """A page's characters and ruling lines."""
+    """A page's characters and ruling lines, and the lines of text read whole (outside the tables)."""
 
     number: int
     width: float
     height: float
     chars: list[Char]
     ruling: Ruling
+    lines: list[TextLine] = field(default_factory=list)
 
 
 def page_text(textpage: pdfium.PdfTextPage) -> str:
@@ -97,13 +100,22 @@ def page_ruling(page: pdfium.PdfPage) -> Ruling:
 
 
 def page_layout(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int,
-                ruling: Ruling, limit: int | None = None) -> PageLayout:
-    """Characters (the first ``limit`` of them, if given) and ruling lines of one page, upright as displayed."""
+                ruling: Ruling, regions: list[BBox], size_sample: int = 1) -> PageLayout:
+    """Characters and ruling lines of one page, upright as displayed.
+
+    Only the lines of text that start inside one of ``regions`` (the tables'
+    boxes) are read word by word; the others, running text, are read whole,
+    placed by the boxes of their first characters. pdfium costs a call per
+    box, so this is most of the cost saved on a page that holds a table.
+    A line's size is its tallest of its first ``size_sample`` characters
+    (several for the title: "2024 年…" starts with digits, which print smaller).
+    """
     width, height = page.get_size()
     rotation = page.get_rotation()
     to_display = _display_transform(rotation, width, height)
     display_width, display_height = (height, width) if rotation in (90, 270) else (width, height)
-    return PageLayout(number, display_width, display_height, _chars(textpage.raw, to_display, limit), ruling)
+    chars, lines = _Reader(textpage.raw, to_display).read(regions, size_sample)
+    return PageLayout(number, display_width, display_height, chars, ruling, lines)
 
 
 def _display_transform(rotation: int, width: float, height: float):
@@ -117,30 +129,114 @@ def _display_transform(rotation: int, width: float, height: float):
     return lambda x, y: (x, height - y)
 
 
-def _chars(textpage, to_display, limit: int | None) -> list[Char]:
-    """Printed characters (whitespace, which pdfium also generates between words, left out), duplicates dropped."""
-    chars: list[Char] = []
-    seen: set[tuple[str, int, int]] = set()
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    unicode_of, box_of, origin_of = (pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetCharBox,
-                                     pdfium_c.FPDFText_GetCharOrigin)
-    count = pdfium_c.FPDFText_CountChars(textpage)
-    for i in range(count if limit is None else min(count, limit)):
-        code = unicode_of(textpage, i)
-        if code <= 32 or chr(code).isspace():
-            continue
-        box_of(textpage, i, left, right, bottom, top)
-        (ax, ay), (bx, by) = to_display(left.value, bottom.value), to_display(right.value, top.value)
-        text, x0, y0 = chr(code), min(ax, bx), min(ay, by)
-        x, y = round(x0 / _DUPLICATE_TOLERANCE), round(y0 / _DUPLICATE_TOLERANCE)
-        if (text, x, y) in seen or (text, x - 1, y) in seen or (text, x + 1, y) in seen \
-                or (text, x, y - 1) in seen or (text, x, y + 1) in seen:
-            continue
-        seen.add((text, x, y))
-        origin_of(textpage, i, origin_x, origin_y)
-        chars.append(Char(text, x0, y0, max(ax, bx), max(ay, by), to_display(origin_x.value, origin_y.value)[1]))
-    return chars
+class _Reader:
+    """Characters of one text page with their boxes, through reused ctypes buffers."""
+
+    def __init__(self, textpage, to_display) -> None:
+        self.textpage, self.to_display = textpage, to_display
+        self.left, self.right, self.bottom, self.top = (ctypes.c_double() for _ in range(4))
+        self.origin_x, self.origin_y = ctypes.c_double(), ctypes.c_double()
+        self.box_refs = tuple(map(ctypes.byref, (self.left, self.right, self.bottom, self.top)))
+        self.origin_refs = ctypes.byref(self.origin_x), ctypes.byref(self.origin_y)
+
+    def box(self, index: int) -> BBox:
+        """A character's tight glyph box as displayed: x0, top, x1, bottom."""
+        pdfium_c.FPDFText_GetCharBox(self.textpage, index, *self.box_refs)
+        (ax, ay), (bx, by) = self.to_display(self.left.value, self.bottom.value), \
+            self.to_display(self.right.value, self.top.value)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+    def baseline(self, index: int) -> float:
+        pdfium_c.FPDFText_GetCharOrigin(self.textpage, index, *self.origin_refs)
+        return self.to_display(self.origin_x.value, self.origin_y.value)[1]
+
+    def whole_line(self, text: str, printed: list[int], sample: int) -> TextLine:
+        """A line of running text, placed and sized by its first ``sample`` characters."""
+        boxes = [self.box(i) for i in printed[:sample]]
+        return TextLine("".join(text[i] for i in printed), min(b[1] for b in boxes),
+                        max(b[3] - b[1] for b in boxes))
+
+    def read(self, regions: list[BBox], sample: int) -> tuple[list[Char], list[TextLine]]:
+        """Printed words inside ``regions`` (whitespace, which pdfium also generates between words, left
+        out), duplicates dropped; the lines of text starting outside them, whole, sized by ``sample``
+        characters."""
+        chars: list[Char] = []
+        lines: list[TextLine] = []
+        seen: set[tuple[str, int, int]] = set()
+        text = _text(self.textpage, pdfium_c.FPDFText_CountChars(self.textpage))
+        for start, end in _line_spans(text):
+            printed = [i for i in range(start, end) if text[i] > " " and not text[i].isspace()]
+            if not printed:
+                continue
+            x0, top, x1, bottom = self.box(printed[0])
+            if not _inside((x0 + x1) / 2, (top + bottom) / 2, regions):
+                lines.append(self.whole_line(text, printed, sample))
+                continue
+            for word in _words(printed):
+                for char in self.word(text, word):
+                    x, y = round(char.x0 / _DUPLICATE_TOLERANCE), round(char.top / _DUPLICATE_TOLERANCE)
+                    if (char.text, x, y) in seen or (char.text, x - 1, y) in seen or (char.text, x + 1, y) in seen \
+                            or (char.text, x, y - 1) in seen or (char.text, x, y + 1) in seen:
+                        continue
+                    seen.add((char.text, x, y))
+                    chars.append(char)
+        return chars, lines
+
+    def word(self, text: str, word: range) -> list[Char]:
+        """A word as one Char, boxed by its first and last characters: two calls instead of two per character.
+
+        Character by character instead where that is not safe: a word with a
+        character twice in a row (a faux-bold copy to drop, or "11"), or one
+        whose ends are not on one line.
+        """
+        spelled = text[word.start:word.stop]
+        if len(word) > 1 and all(a != b for a, b in pairwise(spelled)):
+            first, last = self.box(word.start), self.box(word.stop - 1)
+            if first[1] < last[3] and last[1] < first[3] and first[0] < last[2]:
+                return [Char(spelled, first[0], min(first[1], last[1]), last[2], max(first[3], last[3]),
+                             self.baseline(word.start))]
+        return [Char(text[i], *self.box(i), self.baseline(i)) for i in word]
+
+
+def _words(printed: list[int]) -> list[range]:
+    """Runs of consecutive character indices: the words of a line (pdfium puts a space between words)."""
+    words: list[range] = []
+    start = printed[0]
+    for before, after in pairwise(printed):
+        if after != before + 1:
+            words.append(range(start, before + 1))
+            start = after
+    words.append(range(start, printed[-1] + 1))
+    return words
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end index of each line of a page's text (pdfium puts a line break between its lines)."""
+    spans = []
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        spans.append((start, end))
+        start = end + 1
+    spans.append((start, len(text)))
+    return spans
+
+
+def _inside(x: float, y: float, regions: list[BBox]) -> bool:
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in regions)
+
+
+def _text(textpage, count: int) -> str:
+    """The first ``count`` characters of a page, one per character index.
+
+    One bulk call when every character is one UTF-16 unit (always, in
+    practice: CJK is in the BMP); per character otherwise.
+    """
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
+    units = buffer[:count]
+    if written == count + 1 and not any(0xD800 <= unit < 0xE000 for unit in units):
+        return "".join(map(chr, units))
+    return "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count))
 
 
 def _compose(inner: Matrix, outer: Matrix) -> Matrix:

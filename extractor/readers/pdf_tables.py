@@ -20,7 +20,7 @@ from ..document import BBox, Cell
 from .cleaning import clean_text
 from .pdf_labels import block_items, label_key
 from .pdf_layout import Char, PageLayout, TextLine, chars_to_lines
-from .pdf_ruling import Grid, ruled_grids
+from .pdf_ruling import Grid
 
 __all__ = ["Piece", "page_pieces"]
 
@@ -38,9 +38,8 @@ class Piece:
         return max((c.row + c.rowspan for c in self.cells), default=0)
 
 
-def page_pieces(layout: PageLayout) -> tuple[list[Piece], list[TextLine]]:
-    """The ruled tables of a page and the running text around them."""
-    grids = ruled_grids(layout.ruling)
+def page_pieces(layout: PageLayout, grids: list[Grid]) -> tuple[list[Piece], list[TextLine]]:
+    """The ruled tables of a page (``grids``, drawn by its ruling) and the running text around them."""
     members: list[list[list[Char]]] = [[[] for _ in grid.spans] for grid in grids]
     outside: list[Char] = []
     for ch in layout.chars:
@@ -55,7 +54,7 @@ def page_pieces(layout: PageLayout) -> tuple[list[Piece], list[TextLine]]:
         else:
             outside.append(ch)
     pieces: list[Piece] = []
-    lines = chars_to_lines(outside)
+    lines = chars_to_lines(outside) + layout.lines
     for grid, cells in zip(grids, members):
         piece, prose = _peel_prose(_piece(grid, cells, layout.number))
         lines.extend(prose)

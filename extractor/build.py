@@ -10,6 +10,11 @@ The parent is the only writer, and it writes each file in one transaction as
 soon as it is parsed, so a build killed at any moment loses at most the files
 in flight, and the next run parses exactly those (a file is skipped when the
 dataset holds it with the same sha256 and the same extractor version).
+
+A crawl's detail page often holds only a title and a link to the PDF that is
+the report. Each attachment is written with its page's URL, and the dataset
+turns such a page into a ``page`` row rather than a report with three missing
+tables, whichever of the two is written first (see ``dataset``).
 """
 from __future__ import annotations
 
@@ -58,12 +63,14 @@ MANIFEST = "manifest.csv"
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One file to parse, with what the crawl knew about it (when it came from a crawl)."""
+    """One file to parse, with what the crawl knew about it (when it came from a crawl):
+    for an attachment, ``parent_url`` is the page that linked it."""
 
     path: str
     url: str | None = None
     publish_date: str | None = None
     charset: str | None = None
+    parent_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +160,11 @@ def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
 
 
 def manifest_sources(manifest: Path) -> list[Source]:
-    """The usable rows of a crawl manifest as sources (paths in it are relative to its folder)."""
+    """The usable rows of a crawl manifest as sources (paths in it are relative to its folder).
+
+    The crawl gives an attachment its page's publish date; the page's URL
+    comes along as ``parent_url``.
+    """
     try:
         with manifest.open(newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.DictReader(handle))
@@ -163,7 +174,7 @@ def manifest_sources(manifest: Path) -> list[Source]:
     if missing:
         raise DatasetError(f"crawl manifest lacks column(s) {', '.join(sorted(missing))}", manifest)
     return [Source(str((manifest.parent / row["path"]).resolve()), row.get("url") or None,
-                   row.get("publish_date") or None, row.get("charset") or None)
+                   row.get("publish_date") or None, row.get("charset") or None, row.get("parent_url") or None)
             for row in rows if row["outcome"] in FINISHED and row["path"]]
 
 
@@ -321,7 +332,8 @@ def build(paths: Iterable[str | Path], db: str | Path, *, settings: BuildSetting
         def write(parsed: Parsed) -> None:
             source = parsed.source
             dataset.write_entry(Entry(source.path, hashes[source.path], EXTRACTOR_VERSION, parsed.record,
-                                      parsed.error, source.url, source.publish_date, parsed.text))
+                                      parsed.error, source.url, source.publish_date, parsed.text,
+                                      source.parent_url))
             summary.parsed += 1
             if parsed.error:
                 log.warning("%s: %s", source.path, parsed.error)

@@ -248,16 +248,16 @@ _YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
 
 def _narrative(record: Record, document: Document, metadata: Metadata) -> Iterator[Finding]:
     for clause in _clauses(document.text):
-        if _JOINED.search(clause) or not _same_year(clause, metadata.year):
+        claims = [claim for claim in NARRATIVE_CLAIMS if claim.context in clause]
+        if not claims or _JOINED.search(clause) or not _same_year(clause, metadata.year):
             continue
-        for claim in NARRATIVE_CLAIMS:
+        for claim in claims:
             yield from _claim_findings(claim, clause, record.tables.get(claim.table, {}))
 
 
-def _clauses(text: str) -> Iterator[str]:
-    """The text cut at clause punctuation (NFKC makes "，；" ",;"), whitespace removed."""
-    for clause in _CLAUSE_END.split(nfkc(text)):
-        yield "".join(clause.split())
+def _clauses(text: str) -> list[str]:
+    """The text cut at clause punctuation (NFKC makes "，；" ",;"), whitespace removed (before cutting: one pass)."""
+    return _CLAUSE_END.split("".join(nfkc(text).split()))
 
 
 def _same_year(clause: str, year: int | None) -> bool:
@@ -265,8 +265,7 @@ def _same_year(clause: str, year: int | None) -> bool:
 
 
 def _claim_findings(claim: NarrativeClaim, clause: str, values: dict[str, Value]) -> Iterator[Finding]:
-    if claim.context not in clause:
-        return
+    """The findings of one claim in a clause that holds the claim's context."""
     for match in claim.pattern.finditer(clause):
         if _OTHER_SCOPE.search(clause[: match.start()]):
             continue

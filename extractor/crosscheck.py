@@ -18,6 +18,12 @@
 province/city/county names when there is no adcode). Names change and parsers
 miss regions, so a mapping CSV (columns ``agency``, ``body`` and optionally
 ``region``) can say which body a printed name belongs to; the mapping wins.
+The files of one crawled page (the page, when it holds the tables, and the
+PDF or DOCX it links) are one body's copies of one report: they all belong to
+the page's body (or, when the page is not a report, the first attachment's)
+whatever names they print, so that they are one body-year and never a
+DUPLICATE_REPORT of each other. (Pages without the tables are not reports and
+never reach these checks.)
 """
 from __future__ import annotations
 
@@ -47,6 +53,7 @@ __all__ = [
     "read_bodies",
     "read_mapping",
     "region_text",
+    "report_bodies",
     "text_similarity",
 ]
 
@@ -133,6 +140,20 @@ def read_bodies(path: str, matcher: BodyMatcher) -> dict[str, tuple[str, str]]:
 
 
 # --- The checks -----------------------------------------------------------------
+
+def _page_of(report: StoredReport) -> str:
+    """What the files of one crawled page share: the page's URL (a file from no crawl is alone)."""
+    return report.parent_url or report.url or report.report_id
+
+
+def report_bodies(reports: Sequence[StoredReport], matcher: BodyMatcher) -> dict[str, str]:
+    """The body of each report: the one of its crawled page's files that names one, the page first."""
+    shared: dict[str, str] = {}
+    for report in sorted(reports, key=lambda r: r.parent_url is not None):
+        if (body := matcher.body(report.agency, region_text(report.region))) is not None:
+            shared.setdefault(_page_of(report), body)
+    return {r.report_id: body for r in reports if (body := shared.get(_page_of(r))) is not None}
+
 
 def _by_body_year(reports: Iterable[StoredReport], bodies: dict[str, str]) -> dict[str, dict[int, list[StoredReport]]]:
     out: dict[str, dict[int, list[StoredReport]]] = defaultdict(lambda: defaultdict(list))
@@ -256,8 +277,7 @@ def crosscheck(reports: Sequence[StoredReport], settings: CrossSettings | None =
     """Every check across reports over the parsed reports of a dataset."""
     settings = settings or CrossSettings()
     matcher = read_mapping(settings.mapping_csv) if settings.mapping_csv else BodyMatcher()
-    bodies = {r.report_id: body for r in reports
-              if (body := matcher.body(r.agency, region_text(r.region))) is not None}
+    bodies = report_bodies(reports, matcher)
     grouped = _by_body_year(reports, bodies)
     pairs = list(_consecutive(grouped))
     listed = read_bodies(settings.bodies_csv, matcher) if settings.bodies_csv else {}

@@ -8,7 +8,9 @@ or the exports.
 Tables (the names are public: researchers query them):
 
 - ``reports``: one row per source file, parsed or failed (``status`` is
-  ``ok`` or ``failed`` with the reason in ``error``).
+  ``ok``, ``failed`` with the reason in ``error``, or ``page``: a web page
+  that holds none of the standard tables and links attachments the crawl
+  fetched). An attachment names its page in ``parent_url``.
 - ``report_values``: one row per value, long form, with its provenance.
 - ``findings``: what is wrong with a report; ``origin`` is ``report`` for the
   checks of one report and ``dataset`` for the checks across reports.
@@ -20,6 +22,17 @@ Tables (the names are public: researchers query them):
 
 Each file is written in one transaction, so a build killed at any moment
 leaves every file either fully in the dataset or not at all.
+
+**Pages are not reports.** Many sites publish a report as a page holding its
+title and a link to the PDF or DOCX that is the report. Counted as a report,
+such a page would add a report with three TABLE_MISSING errors to every body
+and year. So a page whose attachment is in the dataset and which holds no
+standard table is stored with status ``page``: no values, findings or text,
+and left out of the wide view, the exports, the review and the checks across
+reports. Its attachments keep its URL (``parent_url``) and publish date. The
+rule is settled whenever the page or one of its attachments is written, so
+it holds in whatever order a build writes them. A page that does hold the
+tables stays a report; its attachment is then a copy of the same report.
 """
 from __future__ import annotations
 
@@ -70,6 +83,7 @@ REPORT_COLUMNS: dict[str, str] = {
     "error": "解析错误",
     "path": "文件",
     "url": "网址",
+    "parent_url": "所在网页",
     "publish_date": "发布日期",
     "sha256": "文件校验值",
 }
@@ -113,8 +127,10 @@ CREATE TABLE IF NOT EXISTS reports (
     adcode VARCHAR,
     year INTEGER,
     template VARCHAR,
-    body VARCHAR
+    body VARCHAR,
+    parent_url VARCHAR
 );
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS parent_url VARCHAR;
 CREATE TABLE IF NOT EXISTS report_values (
     report_id VARCHAR NOT NULL,
     table_id VARCHAR NOT NULL,
@@ -157,6 +173,9 @@ EXPORT_TABLES: dict[str, str] = {
     "missing_reports": "missing_reports",
 }
 
+_REPORT_COLUMNS = ("report_id", "path", "sha256", "extractor_version", "status", "error", "format", "url",
+                   "publish_date", "agency", "province", "city", "county", "adcode", "year", "template",
+                   "parent_url")
 _VALUE_COLUMNS = ("report_id", "table_id", "key", "value", "raw", "label", "score", "location", "note")
 _FINDING_COLUMNS = ("report_id", "origin", "code", "severity", "table_id", "keys", "message", "other_report_id")
 _MISSING_COLUMNS = ("body", "agency", "region", "year", "basis")
@@ -174,6 +193,7 @@ class Entry:
     url: str | None = None
     publish_date: str | None = None
     text: str | None = None
+    parent_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +216,8 @@ class StoredReport:
     template: str | None
     tables: dict[str, dict[str, float | None]]
     text: str | None = None
+    url: str | None = None
+    parent_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +264,8 @@ def _wide_view_sql() -> str:
     meta = ", ".join(f"r.{name}" for name in REPORT_COLUMNS)
     return (f"CREATE OR REPLACE VIEW reports_wide AS SELECT {meta}, {casts} FROM reports r LEFT JOIN "
             "(PIVOT (SELECT report_id, table_id || '.' || key AS col, value FROM report_values) "
-            f"ON col IN ({names}) USING max(value) GROUP BY report_id) p USING (report_id) ORDER BY r.path")
+            f"ON col IN ({names}) USING max(value) GROUP BY report_id) p USING (report_id) "
+            "WHERE r.status <> 'page' ORDER BY r.path")
 
 
 def _value_rows(report_id: str, record: Record) -> list[tuple[Any, ...]]:
@@ -297,7 +320,8 @@ class Dataset:
         return {path: KnownFile(sha, version, status) for path, sha, version, status in rows}
 
     def write_entry(self, entry: Entry) -> None:
-        """Replace everything the dataset holds for this file, in one transaction."""
+        """Replace everything the dataset holds for this file, then settle which pages are only
+        pages (this file, or the page it is an attachment of), in one transaction."""
         report_id = report_id_of(entry.path)
         record = entry.record
         region = record.region if record else {}
@@ -306,17 +330,38 @@ class Dataset:
                   record.source.get("format") if record else None, entry.url, entry.publish_date,
                   record.agency if record else None,
                   region.get("province"), region.get("city"), region.get("county"), region.get("adcode"),
-                  record.year if record else None, record.template if record else None, None)
+                  record.year if record else None, record.template if record else None, entry.parent_url)
         with self._transaction():
             for table in ("findings", "report_values", "report_texts", "reports"):
                 self._con.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
-            self._con.execute(f"INSERT INTO reports VALUES ({', '.join('?' * len(report))})", list(report))
+            self._con.execute(f"INSERT INTO reports ({', '.join(_REPORT_COLUMNS)}) "
+                              f"VALUES ({', '.join('?' * len(report))})", list(report))
             if record:
                 self._insert("report_values", _VALUE_COLUMNS, _value_rows(report_id, record))
                 self._insert("findings", _FINDING_COLUMNS,
                              [_finding_row(report_id, "report", f) for f in record.findings])
             if entry.text:
                 self._con.execute("INSERT INTO report_texts VALUES (?, ?)", [report_id, entry.text])
+            self._settle_pages([url for url in (entry.url, entry.parent_url) if url])
+
+    def _settle_pages(self, urls: list[str]) -> None:
+        """Turn the parsed pages at these URLs that hold no standard table and have an attachment in
+        the dataset into ``page`` rows, dropping what was parsed from them as if they were reports.
+
+        The few rows at these URLs are found first and only they are looked up
+        in ``report_values``: one query over all values would cost every write
+        a scan of the whole dataset.
+        """
+        linked = [report_id for (report_id,) in self._con.execute(
+            "SELECT report_id FROM reports WHERE status = 'ok' AND list_contains(?, url) "
+            "AND url IN (SELECT parent_url FROM reports)", [urls]).fetchall()]
+        pages = [report_id for report_id in linked if not self._con.execute(
+            "SELECT 1 FROM report_values WHERE report_id = ? LIMIT 1", [report_id]).fetchall()]
+        if not pages:
+            return
+        for table in ("findings", "report_texts"):
+            self._con.execute(f"DELETE FROM {table} WHERE list_contains(?, report_id)", [pages])
+        self._con.execute("UPDATE reports SET status = 'page' WHERE list_contains(?, report_id)", [pages])
 
     def write_crosscheck(self, bodies: dict[str, str], findings: Iterable[CrossFinding],
                          missing: Iterable[Missing]) -> None:
@@ -371,11 +416,12 @@ class Dataset:
                 "SELECT report_id, table_id, key, value FROM report_values").fetchall():
             values.setdefault(report_id, {}).setdefault(table, {})[key] = _as_stored(table, key, value)
         rows = self._con.execute(
-            "SELECT report_id, agency, province, city, county, adcode, year, template, text "
+            "SELECT report_id, agency, province, city, county, adcode, year, template, text, url, parent_url "
             "FROM reports LEFT JOIN report_texts USING (report_id) WHERE status = 'ok' ORDER BY path").fetchall()
         return [StoredReport(report_id, agency, {"province": province, "city": city, "county": county,
-                                                 "adcode": adcode}, year, template, values.get(report_id, {}), text)
-                for report_id, agency, province, city, county, adcode, year, template, text in rows]
+                                                 "adcode": adcode}, year, template, values.get(report_id, {}), text,
+                             url, parent_url)
+                for report_id, agency, province, city, county, adcode, year, template, text, url, parent_url in rows]
 
     def frame(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         """The result of a query as a pandas frame (what exports and documented queries use)."""
@@ -400,10 +446,16 @@ class Dataset:
         return {name: self._con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
                 for name in ("reports", "report_values", "report_texts", "findings", "missing_reports")}
 
+    def status_counts(self) -> dict[str, int]:
+        """How many files are parsed reports (``ok``), failures (``failed``) and only pages (``page``)."""
+        counted = dict(self._con.execute("SELECT status, count(*) FROM reports GROUP BY status").fetchall())
+        return {status: counted.get(status, 0) for status in ("ok", "failed", "page")}
+
     # --- summaries for the review report -----------------------------------------
 
     def report_counts(self, by: str) -> pd.DataFrame:
-        """Files parsed (``ok``) and failed (``failed``) per year, province or format.
+        """Files parsed (``ok``) and failed (``failed``) per year, province or format; pages are not
+        reports and are not counted.
 
         A failed file has no parsed format, so its suffix stands in: a reviewer
         sees at a glance that the failures are, say, PNG table images.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -94,10 +95,17 @@ def located_to_tables(
 
 def _form_order(table: str, template: str, keys: dict[str, object]) -> list[str]:
     """The keys as the form prints them (the report's template first)."""
+    rank = _form_rank(table, template)
+    return sorted(keys, key=lambda k: rank.get(k, len(rank)))
+
+
+@cache
+def _form_rank(table: str, template: str) -> dict[str, int]:
+    """Each key's position in the form (cached: the same few tables and templates recur)."""
     rank: dict[str, int] = {}
     for key in (*table_keys(table, template if template in TEMPLATES else "2021"), *all_keys(table)):
         rank.setdefault(key, len(rank))
-    return sorted(keys, key=lambda k: rank.get(k, len(rank)))
+    return rank
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -31,13 +32,13 @@ from rapidfuzz import fuzz
 from .document import Cell, Document, Table
 from .template import (
     ACTIVE,
-    Label,
     APPEAL_GROUPS,
     APPEAL_RESULTS,
     REQUEST_COLUMNS,
     REQUEST_ROWS,
     TABLES,
     TEMPLATE_MARKERS,
+    Label,
     table_keys,
 )
 from .values import looks_like_value, unit_in
@@ -266,15 +267,16 @@ def _request_label_scores(texts: tuple[str, ...]) -> tuple[float, ...]:
     return tuple(max(best_score(t, spec.variants) for t in texts) for spec in REQUEST_ROWS)
 
 
-def _request_scores(texts: tuple[str, ...], has_values: bool, settings: LocateSettings) -> list[float]:
-    """A printed row's score against each form row: data rows need values, group rows are discounted."""
-    return [
+@lru_cache(maxsize=65536)
+def _request_scores(texts: tuple[str, ...], has_values: bool, settings: LocateSettings) -> tuple[float, ...]:
+    """A printed row's score against each form row: data rows need values, group rows are discounted (cached)."""
+    return tuple(
         score * settings.group_discount if spec.group else (score if has_values else 0.0)
         for spec, score in zip(REQUEST_ROWS, _request_label_scores(texts))
-    ]
+    )
 
 
-def align(scores: list[list[float]], threshold: float) -> list[tuple[int, int]]:
+def align(scores: Sequence[Sequence[float]], threshold: float) -> list[tuple[int, int]]:
     """Order-preserving assignment of rows to form rows maximizing the total score.
 
     ``scores[i][j]`` is how well printed row i matches form row j; pairs under
@@ -288,7 +290,7 @@ def align(scores: list[list[float]], threshold: float) -> list[tuple[int, int]]:
     for above, here, row in zip(best, best[1:], scores):
         for j, s in enumerate(row, 1):
             # max() of the three, spelled out: this loop runs rows × form rows per report
-            value = above[j] if above[j] >= here[j - 1] else here[j - 1]
+            value = above[j] if above[j] >= here[j - 1] else here[j - 1]  # noqa: FURB136
             if s >= threshold and above[j - 1] + s > value:
                 value = above[j - 1] + s
             here[j] = value

@@ -5,7 +5,8 @@ with no network and scripts blocked, so it is self-contained: styles inline,
 charts drawn here as inline SVG, no JavaScript. It shows, from one dataset:
 
 - coverage: reports per year, per province and per format, and the bodies
-  missing a year (``missing_reports``);
+  missing a year (``missing_reports``); crawled pages that only link their
+  attachments (status ``page``) are not reports and are only mentioned;
 - extraction quality: the files that failed and why, the reports where a
   standard table was not found;
 - findings: counts per code and severity per year, and every report failing
@@ -64,6 +65,7 @@ class ReportData:
 
     source: str
     counts: dict[str, int]
+    statuses: dict[str, int]
     by_year: pd.DataFrame
     by_province: pd.DataFrame
     by_format: pd.DataFrame
@@ -95,6 +97,7 @@ def read_report_data(dataset: Dataset, source: str = "") -> ReportData:
     return ReportData(
         source=source or dataset.path,
         counts=dataset.counts(),
+        statuses=dataset.status_counts(),
         by_year=dataset.report_counts("year"),
         by_province=dataset.report_counts("province"),
         by_format=dataset.report_counts("format"),
@@ -243,13 +246,18 @@ def _card(id: str, label: str, value: object, tone: str = "") -> Html:
                 id=id, class_=f"card {tone}".strip())
 
 
+def _pages_note(pages: int) -> str:
+    """Why the files on disk outnumber the reports: pages that only link the attachments holding the report."""
+    return f"；另有 {pages:,} 个网页仅链接附件，以附件为报告，不计入" if pages else ""
+
+
 def overview(data: ReportData) -> Html:
     """The numbers a reviewer reads first."""
     errors = int(data.finding_counts.loc[data.finding_counts["severity"] == "error", "n"].sum())
-    failed = len(data.failed)
+    ok, failed = data.statuses["ok"], data.statuses["failed"]
     return _tag("div", _join([
-        _card("n-reports", "报告文件", data.counts["reports"]),
-        _card("n-ok", _OK, data.counts["reports"] - failed),
+        _card("n-reports", "报告文件", ok + failed),
+        _card("n-ok", _OK, ok),
         _card("n-failed", _FAILED, failed, "bad" if failed else ""),
         _card("n-values", "提取数值", data.counts["report_values"]),
         _card("n-errors", "错误问题", errors, "bad" if errors else ""),
@@ -415,8 +423,8 @@ def render(data: ReportData) -> str:
                   _tag("style", Html(_STYLE))])
     body = _tag("main", _join([
         _tag("h1", "政府信息公开工作年度报告 · 数据集审阅报告"),
-        _tag("p", f"数据集 {data.source}：{data.counts['reports']:,} 份报告文件，{data.counts['findings']:,} 条问题记录",
-             class_="sub"),
+        _tag("p", f"数据集 {data.source}：{data.statuses['ok'] + data.statuses['failed']:,} 份报告文件，"
+                  f"{data.counts['findings']:,} 条问题记录{_pages_note(data.statuses['page'])}", class_="sub"),
         overview(data), coverage(data), quality(data), findings(data), figures(data),
     ]))
     return f'<!DOCTYPE html>\n<html lang="zh-CN">{_tag("head", head)}{_tag("body", body)}</html>\n'

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SAMPLES, sample_reports
+from conftest import FIXTURES, ROOT, SAMPLES, sample_reports
 from dataset_support import (
     DATASET_FIXTURES,
     expected_record,
@@ -39,6 +39,8 @@ from extractor.extract import extract_file
 
 FAST = BuildSettings(jobs=2, timeout=60)
 HTML_REPORTS = [p for p in sample_reports() if p.suffix == ".html"]
+#: A crawled detail page holding only a report's title and a link to the file that is the report.
+LINK_PAGE = FIXTURES / "site" / "www" / "hongze" / "xxgk" / "nb" / "202402" / "t20240201_1.html"
 
 
 def _tables(db: Path) -> dict[str, pd.DataFrame]:
@@ -186,14 +188,18 @@ def test_build_killed_midway_resumes_to_the_same_dataset(tmp_path: Path) -> None
 def _crawl_folder(tmp_path: Path) -> Path:
     """A crawl's output: three files, one of which the crawl could not fetch."""
     crawl = _copy(HTML_REPORTS[:3], tmp_path / "crawl" / "files").parent
-    rows = [{"url": f"http://example.gov.cn/{i}", "publish_date": "2023-01-31", "path": f"files/{p.name}",
-             "outcome": outcome, "charset": "gb18030"}
-            for i, (p, outcome) in enumerate(zip(HTML_REPORTS[:3], ("fetched", "not-modified", "error")))]
+    _write_manifest(crawl, [{"url": f"http://example.gov.cn/{i}", "publish_date": "2023-01-31",
+                             "path": f"files/{p.name}", "outcome": outcome, "charset": "gb18030"}
+                            for i, (p, outcome) in enumerate(zip(HTML_REPORTS[:3],
+                                                                 ("fetched", "not-modified", "error")))])
+    return crawl
+
+
+def _write_manifest(crawl: Path, rows: list[dict[str, str]]) -> None:
     with (crawl / "manifest.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    return crawl
 
 
 def test_crawl_folder_gives_its_usable_files_with_url_date_and_charset(tmp_path: Path) -> None:
@@ -209,6 +215,21 @@ def test_crawl_url_and_date_land_in_the_reports_table(tmp_path: Path) -> None:
     reports = _tables(db)["reports"]
     assert sorted(zip(reports["url"], reports["publish_date"])) == [
         ("http://example.gov.cn/0", "2023-01-31"), ("http://example.gov.cn/1", "2023-01-31")]
+
+
+def test_page_built_before_its_attachment_becomes_a_page_when_it_lands(tmp_path: Path) -> None:
+    crawl = _copy([LINK_PAGE, HTML_REPORTS[0]], tmp_path / "crawl" / "files").parent
+    page_url = "http://www.hongze.gov.cn/hongze/xxgk/nb/202402/t20240201_1.html"
+    page = {"url": page_url, "path": f"files/{LINK_PAGE.name}", "outcome": "fetched", "parent_url": ""}
+    attachment = {"url": "http://www.hongze.gov.cn/nb.html", "path": f"files/{HTML_REPORTS[0].name}",
+                  "outcome": "fetched", "parent_url": page_url}
+    db = tmp_path / "x.duckdb"
+    _write_manifest(crawl, [page])
+    build([crawl], db, settings=FAST)
+    before = _status(db)[LINK_PAGE.name][0]
+    _write_manifest(crawl, [page, attachment])
+    parsed = build([crawl], db, settings=FAST).parsed
+    assert (before, parsed, _status(db)[LINK_PAGE.name][0]) == ("ok", 1, "page")
 
 
 def test_cli_build_reports_each_failure_and_exits_non_zero(tmp_path: Path) -> None:

@@ -110,6 +110,29 @@ def test_same_report_in_two_formats_is_not_a_duplicate() -> None:
     assert _codes([_stored("huaian_szf_2024.pdf"), _stored("huaian_szf_2024_form.docx")]) == []
 
 
+def _page_and_its_pdf() -> tuple[StoredReport, StoredReport]:
+    """A crawled page holding 淮安's 2024 tables, and the PDF copy it links, which prints another name."""
+    url = "http://www.huaian.gov.cn/art/2025/1/20/art_1234_1.html"
+    page = _stored("huaian_szf_2024.pdf", report_id="page", url=url)
+    return page, replace(page, report_id="pdf", agency="淮安市人民政府办公室", url=None, parent_url=url)
+
+
+def test_page_with_tables_and_its_attachment_copy_is_not_a_duplicate_report() -> None:
+    assert _codes(list(_page_and_its_pdf())) == []
+
+
+def test_attachment_copy_belongs_to_its_pages_body() -> None:
+    page, pdf = _page_and_its_pdf()
+    bodies = crosscheck([page, pdf]).bodies
+    assert bodies["pdf"] == bodies["page"]
+
+
+def test_two_attachments_of_one_page_are_not_duplicate_reports() -> None:
+    _, pdf = _page_and_its_pdf()
+    docx = replace(pdf, report_id="docx", agency="淮安市人民政府")
+    assert _codes([pdf, docx]) == []
+
+
 def test_blank_form_copies_are_not_duplicates() -> None:
     blank = _stored("official_template_2021.docx", agency="甲局", year=2024)
     assert _codes([blank, replace(blank, report_id="b", agency="乙局")]) == []

@@ -6,20 +6,48 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SAMPLES, sample_reports
+from conftest import FIXTURES, ROOT, SAMPLES, sample_reports
 from dataset_support import DATASET_FIXTURES, expected_record, parse_expected
 
 from extractor.build import BuildSettings, Source, build
-from extractor.dataset import CrossFinding, Dataset, Entry, value_columns, wide_column
+from extractor.dataset import (
+    CrossFinding,
+    Dataset,
+    Entry,
+    report_id_of,
+    value_columns,
+    wide_column,
+)
 from extractor.errors import DatasetError
+from extractor.extract import extract_file
 from extractor.record import Finding
 
 SHANGHAI = SAMPLES / "shanghai_szfbgt_2019.html"
+#: A crawled detail page holding only the title of 洪泽区's 2023 report and a link to its PDF.
+HONGZE_PAGE = FIXTURES / "site" / "www" / "hongze" / "xxgk" / "nb" / "202402" / "t20240201_1.html"
+HONGZE_PDF = SAMPLES / "hongze_qzf_2023.pdf"
+PAGE_URL = "http://www.hongze.gov.cn/hongze/xxgk/nb/202402/t20240201_1.html"
 
 
 def _entry(path: Path, **changes: object) -> Entry:
     return Entry(**{"path": str(path), "sha256": "0" * 64, "extractor_version": "1",
                     "record": expected_record(Source(str(path))), **changes})
+
+
+def _page_and_attachment() -> tuple[Entry, Entry]:
+    """The page, parsed for real (no tables, three TABLE_MISSING), and the PDF it links."""
+    page = Entry(str(HONGZE_PAGE), "1" * 64, "1", extract_file(HONGZE_PAGE), url=PAGE_URL,
+                 publish_date="2024-02-01", text="洪泽区人民政府2023年政府信息公开工作年度报告")
+    pdf = _entry(HONGZE_PDF, url=PAGE_URL.replace("t20240201_1.html", "P020240201_hongze.pdf"),
+                 publish_date="2024-02-01", parent_url=PAGE_URL)
+    return page, pdf
+
+
+def _rows_of(dataset: Dataset, path: str) -> dict[str, int]:
+    """How many rows the dataset holds for one file in each table that describes reports."""
+    return {table: int(dataset.frame(f"SELECT count(*) AS n FROM {table} JOIN reports USING (report_id) "
+                                     "WHERE path = ?", [path])["n"][0])
+            for table in ("findings", "report_texts", "report_values")}
 
 
 @pytest.fixture
@@ -107,3 +135,47 @@ def test_documented_failing_query_lists_the_inconsistent_reports(built: Path) ->
     expected = {(r.agency, r.year, code) for p in sample_reports()
                 for r in [expected_record(Source(str(p)))] for code in r.error_codes}
     assert found == expected
+
+
+@pytest.mark.parametrize("page_first", [True, False], ids=["page-first", "attachment-first"])
+def test_page_only_row_is_not_a_report(dataset: Dataset, page_first: bool) -> None:
+    page, pdf = _page_and_attachment()
+    for entry in (page, pdf) if page_first else (pdf, page):
+        dataset.write_entry(entry)
+    status = dict(dataset.frame("SELECT path, status FROM reports").itertuples(index=False))
+    assert (status[page.path], status[pdf.path]) == ("page", "ok")
+
+
+def test_page_only_row_keeps_no_findings_text_or_values(dataset: Dataset) -> None:
+    page, pdf = _page_and_attachment()
+    dataset.write_entry(page)
+    dataset.write_entry(pdf)
+    assert _rows_of(dataset, page.path) == {"findings": 0, "report_texts": 0, "report_values": 0}
+
+
+def test_attachment_names_its_page_and_keeps_its_publish_date(dataset: Dataset) -> None:
+    page, pdf = _page_and_attachment()
+    dataset.write_entry(page)
+    dataset.write_entry(pdf)
+    row = dataset.table("reports_wide").iloc[0]
+    assert (row["path"], row["parent_url"], row["publish_date"]) == (pdf.path, PAGE_URL, "2024-02-01")
+
+
+def test_wide_view_and_checks_across_reports_leave_out_pages(dataset: Dataset) -> None:
+    page, pdf = _page_and_attachment()
+    dataset.write_entry(page)
+    dataset.write_entry(pdf)
+    assert (list(dataset.table("reports_wide")["path"]), [r.report_id for r in dataset.parsed_reports()]) == (
+        [pdf.path], [report_id_of(pdf.path)])
+
+
+def test_page_holding_the_tables_stays_a_report_beside_its_attachment(dataset: Dataset) -> None:
+    dataset.write_entry(_entry(SHANGHAI, url=PAGE_URL))
+    dataset.write_entry(_entry(HONGZE_PDF, parent_url=PAGE_URL))
+    assert dataset.status_counts() == {"ok": 2, "failed": 0, "page": 0}
+
+
+def test_page_without_a_fetched_attachment_stays_a_report(dataset: Dataset) -> None:
+    page, _ = _page_and_attachment()
+    dataset.write_entry(page)
+    assert (dataset.status_counts()["ok"], _rows_of(dataset, page.path)["findings"]) == (1, 3)

@@ -111,13 +111,13 @@ def _walk_blocks(container: etree._Element, built: _Built) -> None:
         _add_table(pending_rows, built)
 
 
-def _descend(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
-    """Children with ``tag``, looking through content-control wrappers but not into them."""
-    for child in parent.iterchildren(tag, *_WRAPPERS):
-        if child.tag == tag:
-            yield child
+def _descend(parent: etree._Element, *tags: str) -> Iterator[etree._Element]:
+    """Children with one of ``tags``, looking through content-control wrappers but not into them."""
+    for child in parent.iterchildren(*tags, *_WRAPPERS):
+        if child.tag in _WRAPPERS:
+            yield from _descend(child, *tags)
         else:
-            yield from _descend(child, tag)
+            yield child
 
 
 def _paragraph_text(paragraph: etree._Element) -> tuple[str, list[etree._Element]]:
@@ -174,17 +174,18 @@ def _add_table(rows: list[etree._Element], built: _Built) -> None:
             props = tc.find(_W + "tcPr")
             span = max(1, _int_attr(props, "gridSpan", 1))
             merge = _vmerge(props)
-            holds_table = next(_descend(tc, _TBL), None) is not None
+            blocks = list(_descend(tc, _P, _TBL))
+            holds_table = any(block.tag == _TBL for block in blocks)
             if holds_table:
                 nested.append(tc)
             if merge == "continue" and col in open_merges:
                 index = open_merges[col]
                 above = cells[index]
-                cells[index] = Cell(_join(above.text, _cell_text(tc)), above.row, above.col,
+                cells[index] = Cell(_join(above.text, _cell_text(blocks)), above.row, above.col,
                                     above.rowspan + 1, above.colspan)
                 still_open[col] = index
             else:
-                text = "" if holds_table else _cell_text(tc)
+                text = "" if holds_table else _cell_text(blocks)
                 cells.append(Cell(text, r, col, 1, span))
                 if merge is not None:
                     still_open[col] = len(cells) - 1
@@ -195,10 +196,10 @@ def _add_table(rows: list[etree._Element], built: _Built) -> None:
         _walk_blocks(tc, built)
 
 
-def _cell_text(tc: etree._Element) -> str:
-    """A cell's text, its paragraphs and line breaks joined (labels wrap inside cells)."""
+def _cell_text(blocks: list[etree._Element]) -> str:
+    """A cell's text from its blocks, its paragraphs and line breaks joined (labels wrap inside cells)."""
     parts: list[str] = []
-    for paragraph in _descend(tc, _P):
+    for paragraph in (block for block in blocks if block.tag == _P):
         _collect_text(paragraph, parts, [])
         parts.append("\n")
     return clean_text("".join(parts))

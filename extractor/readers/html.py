@@ -268,7 +268,9 @@ def flow_to_content(flow: Iterator[FlowItem]) -> tuple[list[Paragraph], list[Tab
 
 def _span(value: str | None, limit: int) -> int:
     """A rowspan/colspan attribute as the browser reads it: leading digits, at least 1, capped."""
-    match = _DIGITS.match(value.strip()) if value else None
+    if value is None:  # nearly every cell: spare the regex
+        return 1
+    match = _DIGITS.match(value.strip())
     return min(max(int(match.group()), 1), limit) if match else 1
 
 
@@ -288,8 +290,7 @@ def table_rows(table: etree._Element) -> list[list[tuple[str, int, int]]]:
     return [
         [
             (cell_text(cell), _span(cell.get("rowspan"), len(trs) - r), _span(cell.get("colspan"), _MAX_COLSPAN))
-            for cell in tr
-            if cell.tag in ("td", "th")
+            for cell in tr.iterchildren("td", "th")
         ]
         for r, tr in enumerate(trs)
     ]

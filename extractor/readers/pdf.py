@@ -24,7 +24,7 @@ from ..template import REQUEST_COLUMNS, REQUEST_HEADER_LABELS
 from ..values import looks_like_value
 from .cleaning import clean_text, guess_title
 from .pdf_labels import form_labels, label_key, unnumbered
-from .pdf_layout import Ruling, page_layout, page_ruling, page_text
+from .pdf_layout import leading_lines, page_layout, page_ruling, page_text
 from .pdf_ruling import ruled_grids
 from .pdf_stitch import stitch
 from .pdf_tables import Piece, page_pieces
@@ -38,10 +38,8 @@ log = logging.getLogger(__name__)
 _MIN_LABEL = 4
 #: How many distinct labels of the form a page must start lines with to be read for tables.
 _MIN_HITS = 2
-#: How many lines from the top of the first page may hold the title...
+#: How many lines from the top of the first page may hold the title.
 _TITLE_LOOKAHEAD = 15
-#: ...and how many of its first characters size a line ("2024 年…": digits print smaller than CJK).
-_TITLE_SIZE_SAMPLE = 8
 #: A title is printed this much larger than the first page's middle-sized line...
 _TITLE_SCALE = 1.15
 #: ...and its lines are printed at nearly the same size.
@@ -96,8 +94,7 @@ def _printed_title(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str | 
     A PDF's title is set in a bigger font and, when long, wraps over two
     lines ("…政府信息公开工作" / "年度报告"); its lines are not paragraphs yet.
     """
-    layout = page_layout(page, textpage, 1, Ruling(), regions=[], size_sample=_TITLE_SIZE_SAMPLE)
-    lines = [line for line in layout.lines if clean_text(line.text)][:_TITLE_LOOKAHEAD]
+    lines = [line for line in leading_lines(page, textpage, _TITLE_LOOKAHEAD) if clean_text(line.text)]
     if not lines:
         return None
     sizes = sorted(line.size for line in lines)

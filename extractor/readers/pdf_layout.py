@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import islice, pairwise
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..document import BBox
 
-__all__ = ["Char", "PageLayout", "Ruling", "Segment", "TextLine", "chars_to_lines", "page_layout", "page_ruling", "page_text"]
+__all__ = ["Char", "PageLayout", "Ruling", "Segment", "TextLine", "chars_to_lines", "leading_lines", "page_layout",
+           "page_ruling", "page_text"]
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -32,13 +34,20 @@ _DUPLICATE_TOLERANCE = 1.5
 _AXIS_TOLERANCE = 1.0
 #: How far (in character heights) a character's baseline may sit from its line's.
 _SAME_LINE = 0.3
+#: How many of its first characters size a line of text.
+_SIZE_SAMPLE = 8
+#: A path whose bounds are at most this thick (pt; stroke width included) is drawn as one line.
+_THIN_PATH = 3.0
 #: How deeply form XObjects nested in form XObjects are looked into for ruling lines.
 _MAX_FORM_DEPTH = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Char:
-    """One printed character, its box and its baseline (display coordinates, top-left origin)."""
+class Char(NamedTuple):
+    """One printed character (or word), its box and its baseline (display coordinates, top-left origin).
+
+    A named tuple: a page's worth are made per table page, and a tuple is made several times faster than a
+    frozen dataclass.
+    """
 
     text: str
     x0: float
@@ -100,22 +109,38 @@ def page_ruling(page: pdfium.PdfPage) -> Ruling:
 
 
 def page_layout(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int,
-                ruling: Ruling, regions: list[BBox], size_sample: int = 1) -> PageLayout:
+                ruling: Ruling, regions: list[BBox]) -> PageLayout:
     """Characters and ruling lines of one page, upright as displayed.
 
     Only the lines of text that start inside one of ``regions`` (the tables'
     boxes) are read word by word; the others, running text, are read whole,
     placed by the boxes of their first characters. pdfium costs a call per
     box, so this is most of the cost saved on a page that holds a table.
-    A line's size is its tallest of its first ``size_sample`` characters
-    (several for the title: "2024 年…" starts with digits, which print smaller).
     """
     width, height = page.get_size()
     rotation = page.get_rotation()
     to_display = _display_transform(rotation, width, height)
     display_width, display_height = (height, width) if rotation in (90, 270) else (width, height)
-    chars, lines = _Reader(textpage.raw, to_display).read(regions, size_sample)
+    chars, lines = _Reader(textpage.raw, to_display).read(regions)
     return PageLayout(number, display_width, display_height, chars, ruling, lines)
+
+
+def leading_lines(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, count: int) -> list[TextLine]:
+    """The first ``count`` lines of a page's text, each placed and sized by its first few characters.
+
+    A line's size is the tallest glyph box among them: glyphs differ in
+    height ("一" is flat, digits print smaller than CJK: "2024 年…").
+    """
+    width, height = page.get_size()
+    reader = _Reader(textpage.raw, _display_transform(page.get_rotation(), width, height))
+    text = _text(textpage.raw, pdfium_c.FPDFText_CountChars(textpage.raw))
+    spans = (_printed(text, start, end) for start, end in _line_spans(text))
+    lines = []
+    for printed in islice(filter(None, spans), count):
+        boxes = [reader.box(i) for i in printed[:_SIZE_SAMPLE]]
+        lines.append(TextLine("".join(text[i] for i in printed), min(b[1] for b in boxes),
+                              max(b[3] - b[1] for b in boxes)))
+    return lines
 
 
 def _display_transform(rotation: int, width: float, height: float):
@@ -150,30 +175,24 @@ class _Reader:
         pdfium_c.FPDFText_GetCharOrigin(self.textpage, index, *self.origin_refs)
         return self.to_display(self.origin_x.value, self.origin_y.value)[1]
 
-    def whole_line(self, text: str, printed: list[int], sample: int) -> TextLine:
-        """A line of running text, placed and sized by its first ``sample`` characters."""
-        boxes = [self.box(i) for i in printed[:sample]]
-        return TextLine("".join(text[i] for i in printed), min(b[1] for b in boxes),
-                        max(b[3] - b[1] for b in boxes))
-
-    def read(self, regions: list[BBox], sample: int) -> tuple[list[Char], list[TextLine]]:
+    def read(self, regions: list[BBox]) -> tuple[list[Char], list[TextLine]]:
         """Printed words inside ``regions`` (whitespace, which pdfium also generates between words, left
-        out), duplicates dropped; the lines of text starting outside them, whole, sized by ``sample``
-        characters."""
+        out), duplicates dropped; the lines of text starting outside them, whole."""
         chars: list[Char] = []
         lines: list[TextLine] = []
         seen: set[tuple[str, int, int]] = set()
         text = _text(self.textpage, pdfium_c.FPDFText_CountChars(self.textpage))
         for start, end in _line_spans(text):
-            printed = [i for i in range(start, end) if text[i] > " " and not text[i].isspace()]
+            printed = _printed(text, start, end)
             if not printed:
                 continue
             x0, top, x1, bottom = self.box(printed[0])
             if not _inside((x0 + x1) / 2, (top + bottom) / 2, regions):
-                lines.append(self.whole_line(text, printed, sample))
+                lines.append(TextLine("".join(text[i] for i in printed), top, bottom - top))
                 continue
+            first = x0, top, x1, bottom
             for word in _words(printed):
-                for char in self.word(text, word):
+                for char in self.word(text, word, first if word.start == printed[0] else None):
                     x, y = round(char.x0 / _DUPLICATE_TOLERANCE), round(char.top / _DUPLICATE_TOLERANCE)
                     if (char.text, x, y) in seen or (char.text, x - 1, y) in seen or (char.text, x + 1, y) in seen \
                             or (char.text, x, y - 1) in seen or (char.text, x, y + 1) in seen:
@@ -182,20 +201,20 @@ class _Reader:
                     chars.append(char)
         return chars, lines
 
-    def word(self, text: str, word: range) -> list[Char]:
-        """A word as one Char, boxed by its first and last characters: two calls instead of two per character.
+    def word(self, text: str, word: range, first: BBox | None) -> list[Char]:
+        """A word as one Char with its first character's box (``first``, when already read): one call
+        instead of one per character.
 
-        Character by character instead where that is not safe: a word with a
-        character twice in a row (a faux-bold copy to drop, or "11"), or one
-        whose ends are not on one line.
+        The first character is enough to place a word in its cell (a word
+        never spans two: pdfium breaks the text at the gap between cells)
+        and on its line. Character by character instead where a character
+        repeats in a row: a faux-bold copy to drop (or "11").
         """
+        first = first or self.box(word.start)
         spelled = text[word.start:word.stop]
         if len(word) > 1 and all(a != b for a, b in pairwise(spelled)):
-            first, last = self.box(word.start), self.box(word.stop - 1)
-            if first[1] < last[3] and last[1] < first[3] and first[0] < last[2]:
-                return [Char(spelled, first[0], min(first[1], last[1]), last[2], max(first[3], last[3]),
-                             self.baseline(word.start))]
-        return [Char(text[i], *self.box(i), self.baseline(i)) for i in word]
+            return [Char(spelled, *first, self.baseline(word.start))]
+        return [Char(text[i], *(first if i == word.start else self.box(i)), self.baseline(i)) for i in word]
 
 
 def _words(printed: list[int]) -> list[range]:
@@ -208,6 +227,11 @@ def _words(printed: list[int]) -> list[range]:
             start = after
     words.append(range(start, printed[-1] + 1))
     return words
+
+
+def _printed(text: str, start: int, end: int) -> list[int]:
+    """Indices of the printed characters between ``start`` and ``end``: whitespace is pdfium's or layout."""
+    return [i for i in range(start, end) if text[i] > " " and not text[i].isspace()]
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -233,9 +257,9 @@ def _text(textpage, count: int) -> str:
     """
     buffer = (ctypes.c_ushort * (count + 1))()
     written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
-    units = buffer[:count]
-    if written == count + 1 and not any(0xD800 <= unit < 0xE000 for unit in units):
-        return "".join(map(chr, units))
+    decoded = ctypes.string_at(buffer, 2 * count).decode("utf-16-le", errors="replace")
+    if written == count + 1 and len(decoded) == count:
+        return decoded
     return "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count))
 
 
@@ -261,6 +285,8 @@ def _ruling(raw_page, to_display) -> Ruling:
                 kind = pdfium_c.FPDFPageObj_GetType(obj)
                 if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
                     continue
+                if kind == pdfium_c.FPDF_PAGEOBJ_PATH and _add_thin_path(obj, parent, to_display, ruling):
+                    continue
                 pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
                 own = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), parent)
                 if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
@@ -271,6 +297,30 @@ def _ruling(raw_page, to_display) -> Ruling:
                                     lambda k, form=obj: pdfium_c.FPDFFormObj_GetObject(form, k), own))
         stack = pending
     return ruling
+
+
+def _add_thin_path(raw_path, parent: Matrix, to_display, ruling: Ruling) -> bool:
+    """Add a path drawn as one line (its bounds thin across) to the ruling from its bounds alone.
+
+    Most producers draw each cell border as a path of its own: five calls
+    for its bounds instead of four per point. Other paths (rectangles, a
+    whole grid in one path, under a skewing form) are left to be read point
+    by point; False says so.
+    """
+    a, b, c, d, e, f = parent
+    if b or c:
+        return False
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetBounds(raw_path, left, bottom, right, top):
+        return False
+    (x0, y0), (x1, y1) = (to_display(a * x + e, d * y + f) for x, y in ((left.value, bottom.value),
+                                                                        (right.value, top.value)))
+    width, height = abs(x1 - x0), abs(y1 - y0)
+    if min(width, height) > _THIN_PATH:
+        return False
+    _add_segments([(x0, (y0 + y1) / 2), (x1, (y0 + y1) / 2)] if width > height
+                  else [((x0 + x1) / 2, y0), ((x0 + x1) / 2, y1)], ruling)
+    return True
 
 
 def _subpaths(raw_path, matrix: Matrix) -> list[list[tuple[float, float]]]:
@@ -308,6 +358,8 @@ def chars_to_lines(chars: list[Char]) -> list[TextLine]:
     No spaces are put back: glyph gaps mislead ("1 .属于" from a narrow "."),
     Chinese needs none, and a number never spans two cells.
     """
+    if len(chars) < 2:
+        return [TextLine(ch.text, ch.top, ch.bottom - ch.top) for ch in chars]
     lines: list[list[Char]] = []
     tallest: list[float] = []
     for ch in sorted(chars, key=lambda c: (c.baseline, c.x0)):

@@ -15,7 +15,7 @@ which lines touch.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from ..document import BBox
@@ -93,7 +93,11 @@ def _snap(cluster: list[Segment]) -> list[Segment]:
 
 
 def _touching_groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
-    """Horizontal and vertical lines split into groups of lines that touch (one group per table)."""
+    """Horizontal and vertical lines split into groups of lines that touch (one group per table).
+
+    ``horizontal`` comes sorted by height (from :func:`_merged`), so the lines
+    a vertical line may touch are found by bisection.
+    """
     parent = list(range(len(horizontal) + len(vertical)))
 
     def find(i: int) -> int:
@@ -102,9 +106,11 @@ def _touching_groups(horizontal: list[Segment], vertical: list[Segment]) -> list
             i = parent[i]
         return i
 
+    heights = [y for y, _, _ in horizontal]
     for j, (x, top, bottom) in enumerate(vertical, start=len(horizontal)):
-        for i, (y, left, right) in enumerate(horizontal):
-            if left - _TOUCH <= x <= right + _TOUCH and top - _TOUCH <= y <= bottom + _TOUCH:
+        for i in range(bisect_left(heights, top - _TOUCH), bisect_right(heights, bottom + _TOUCH)):
+            _, left, right = horizontal[i]
+            if left - _TOUCH <= x <= right + _TOUCH:
                 parent[find(i)] = find(j)
     groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
     for i, segment in enumerate(horizontal + vertical):
@@ -125,19 +131,36 @@ def _coverage(lines: list[float], segments: list[Segment]) -> list[list[tuple[fl
     return [[(start, end) for position, start, end in segments if abs(position - line) <= _TOUCH] for line in lines]
 
 
-def _drawn(stretches: list[tuple[float, float]], point: float) -> bool:
-    return any(a - _TOUCH <= point <= b + _TOUCH for a, b in stretches)
+def _drawn(stretches: list[tuple[float, float]], points: list[float]) -> list[bool]:
+    """For each of the ascending ``points``, whether a stretch (give or take the touch tolerance) covers it.
+
+    One sweep over the stretches, joined where they overlap, and the points.
+    """
+    covered: list[tuple[float, float]] = []
+    for start, end in sorted(stretches):
+        if covered and start - _TOUCH <= covered[-1][1]:
+            covered[-1] = (covered[-1][0], max(covered[-1][1], end + _TOUCH))
+        else:
+            covered.append((start - _TOUCH, end + _TOUCH))
+    out: list[bool] = []
+    k = 0
+    for point in points:
+        while k < len(covered) and covered[k][1] < point:
+            k += 1
+        out.append(k < len(covered) and covered[k][0] <= point)
+    return out
 
 
 def _grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     """Slots between the lines, joined where no line separates them, as cells on the true grid."""
     xs = _positions([s[0] for s in vertical])
     ys = _positions([s[0] for s in horizontal])
-    v_cover = _coverage(xs, vertical)
-    h_cover = _coverage(ys, horizontal)
     rows, cols = len(ys) - 1, len(xs) - 1
     mid_y = [(ys[r] + ys[r + 1]) / 2 for r in range(rows)]
     mid_x = [(xs[c] + xs[c + 1]) / 2 for c in range(cols)]
+    # v_drawn[c][r]: the column line c is drawn beside row r; h_drawn[r][c]: the row line r above column c.
+    v_drawn = [_drawn(stretches, mid_y) for stretches in _coverage(xs, vertical)]
+    h_drawn = [_drawn(stretches, mid_x) for stretches in _coverage(ys, horizontal)]
     parent = list(range(rows * cols))
 
     def find(i: int) -> int:
@@ -148,22 +171,21 @@ def _grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
 
     for r in range(rows):
         for c in range(cols):
-            if c + 1 < cols and not _drawn(v_cover[c + 1], mid_y[r]):
+            if c + 1 < cols and not v_drawn[c + 1][r]:
                 parent[find(r * cols + c + 1)] = find(r * cols + c)
-            if r + 1 < rows and not _drawn(h_cover[r + 1], mid_x[c]):
+            if r + 1 < rows and not h_drawn[r + 1][c]:
                 parent[find((r + 1) * cols + c)] = find(r * cols + c)
-    slots: dict[int, list[tuple[int, int]]] = {}
+    slots: dict[int, list[tuple[int, int]]] = {}  # each cell's slots, in reading order
     for r in range(rows):
         for c in range(cols):
             slots.setdefault(find(r * cols + c), []).append((r, c))
     spans = []
     for members in slots.values():
-        r0, r1 = min(r for r, _ in members), max(r for r, _ in members)
+        (r0, _), (r1, _) = members[0], members[-1]
         c0, c1 = min(c for _, c in members), max(c for _, c in members)
-        enclosed = (all(_drawn(v_cover[c0], mid_y[r]) and _drawn(v_cover[c1 + 1], mid_y[r]) for r in range(r0, r1 + 1))
-                    and all(_drawn(h_cover[r0], mid_x[c]) and _drawn(h_cover[r1 + 1], mid_x[c])
-                            for c in range(c0, c1 + 1)))
-        if enclosed and len(members) == (r1 - r0 + 1) * (c1 - c0 + 1):
+        if len(members) == (r1 - r0 + 1) * (c1 - c0 + 1) \
+                and all(v_drawn[c0][r0:r1 + 1]) and all(v_drawn[c1 + 1][r0:r1 + 1]) \
+                and all(h_drawn[r0][c0:c1 + 1]) and all(h_drawn[r1 + 1][c0:c1 + 1]):
             spans.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
     spans.sort()
     return Grid(xs, ys, spans)

@@ -42,10 +42,10 @@ def page_pieces(layout: PageLayout, grids: list[Grid]) -> tuple[list[Piece], lis
     """The ruled tables of a page (``grids``, drawn by its ruling) and the running text around them."""
     members: list[list[list[Char]]] = [[[] for _ in grid.spans] for grid in grids]
     outside: list[Char] = []
+    boxes = [(grid.bbox, grid, cells) for grid, cells in zip(grids, members)]
     for ch in layout.chars:
         x, y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-        for grid, cells in zip(grids, members):
-            x0, top, x1, bottom = grid.bbox
+        for (x0, top, x1, bottom), grid, cells in boxes:
             if x0 <= x <= x1 and top <= y <= bottom:
                 index = grid.cell_at(x, y)
                 if index is not None:

@@ -22,7 +22,6 @@ Every located cell keeps its provenance: raw text, matched label, score, where.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,7 +40,7 @@ from .template import (
     Label,
     table_keys,
 )
-from .values import looks_like_value, unit_in
+from .values import looks_like_value, nfkc, unit_in
 
 __all__ = ["LocateSettings", "CellMatch", "Located", "Row", "locate", "normalize_label", "core_label"]
 
@@ -105,7 +104,7 @@ _PAREN = re.compile(r"\([^()]*\)?$")
 @lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
     """NFKC, no whitespace or quotes, one kind of bracket and enumeration comma."""
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     text = text.replace("〔", "(").replace("〕", ")").replace("【", "(").replace("】", ")")
     return _DROP.sub("", text)
 

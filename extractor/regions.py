@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Iterable
+
+from .values import nfkc
 
 __all__ = ["ALIASES", "Region", "region_of", "region_from_code", "division_names"]
 
@@ -97,7 +98,7 @@ def _leading_names(text: str) -> list[str]:
 
 
 def _clean(name: str) -> str:
-    name = "".join(unicodedata.normalize("NFKC", name).split())
+    name = "".join(nfkc(name).split())
     for prefix in _NAME_PREFIXES:
         name = name.removeprefix(prefix)
     return name

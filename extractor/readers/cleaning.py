@@ -23,6 +23,7 @@ _CJK = (
     "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 )
 _SPACE_BY_CJK = re.compile(f"(?<=[{_CJK}]) | (?=[{_CJK}])")
+_CACHED_LENGTH = 80
 _TITLE_MAX = 60
 _TITLE_PART_MAX = 30
 _TITLE_LOOKAHEAD = 3
@@ -30,14 +31,22 @@ _SENTENCE_ENDS = ("。", "；", "，", "：", ";", ",", ":")
 _REPORT_WORDS = ("报告", "年报")
 
 
-@lru_cache(maxsize=65536)
 def clean_text(text: str) -> str:
     """Collapse whitespace and drop the spaces that sit beside Chinese characters.
 
-    Cached: a batch repeats the same labels and numbers in cell after cell.
+    Cell-sized texts are cached: a batch repeats the same labels and numbers
+    in cell after cell, while long paragraphs recur rarely and would only
+    fill the cache.
     """
+    return _clean_short(text) if len(text) <= _CACHED_LENGTH else _clean(text)
+
+
+def _clean(text: str) -> str:
     text = _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
     return _SPACE_BY_CJK.sub("", text)
+
+
+_clean_short = lru_cache(maxsize=16384)(_clean)
 
 
 def _is_heading_like(text: str, limit: int) -> bool:

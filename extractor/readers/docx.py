@@ -41,6 +41,9 @@ _BREAKS = {_W + "br": "\n", _W + "cr": "\n", _W + "tab": " ", _W + "noBreakHyphe
 _SKIP = {_TXBX, _MC_FALLBACK, _W + "delText", _W + "instrText", _W + "pPr", _W + "rPr", _W + "tcPr", _W + "trPr"}
 #: Wrappers that may hold body blocks, rows or cells (content controls, custom XML).
 _WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag"}
+#: What makes a cell's text more than its w:t in order: text boxes, alternate content, wrappers
+#: (a content control always has its sdtContent).
+_COMPLEX = (b"txbxContent", b"AlternateContent", b"sdtContent", b"customXml", b"smartTag")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
@@ -50,28 +53,35 @@ class _Built:
 
     paragraphs: list[Paragraph] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    #: The document has no text boxes, alternate content or wrappers: a cell's text is all its w:t, in order.
+    plain: bool = False
 
 
 def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     """Read a .docx file's paragraphs and tables (``charset`` is unused: XML declares its own)."""
-    root = _document_xml(path, data)
+    xml = _document_xml(path, data)
+    root = _parse(path, xml)
     body = root.find(_W + "body")
     if body is None:
         raise ReaderError("word/document.xml has no body", path)
-    built = _Built()
+    built = _Built(plain=not any(marker in xml for marker in _COMPLEX))
     _walk_blocks(body, built)
     return Document(path, "docx", built.paragraphs, built.tables, title=guess_title(built.paragraphs))
 
 
-def _document_xml(path: str, data: bytes) -> etree._Element:
-    """The parsed main part, every way a broken file can fail turned into ReaderError."""
+def _document_xml(path: str, data: bytes) -> bytes:
+    """The main part, every way a broken archive can fail turned into ReaderError."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read("word/document.xml")
+            return archive.read("word/document.xml")
     except KeyError as exc:
         raise ReaderError("not a Word document (no word/document.xml in the archive)", path) from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise ReaderError(f"broken .docx archive: {exc}", path) from exc
+
+
+def _parse(path: str, xml: bytes) -> etree._Element:
+    """The parsed main part; broken XML raises ReaderError."""
     try:
         return etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -174,19 +184,16 @@ def _add_table(rows: list[etree._Element], built: _Built) -> None:
             props = tc.find(_W + "tcPr")
             span = max(1, _int_attr(props, "gridSpan", 1))
             merge = _vmerge(props)
-            blocks = list(_descend(tc, _P, _TBL))
-            holds_table = any(block.tag == _TBL for block in blocks)
+            text, holds_table = _cell_content(tc, built.plain)
             if holds_table:
                 nested.append(tc)
             if merge == "continue" and col in open_merges:
                 index = open_merges[col]
                 above = cells[index]
-                cells[index] = Cell(_join(above.text, _cell_text(blocks)), above.row, above.col,
-                                    above.rowspan + 1, above.colspan)
+                cells[index] = Cell(_join(above.text, text), above.row, above.col, above.rowspan + 1, above.colspan)
                 still_open[col] = index
             else:
-                text = "" if holds_table else _cell_text(blocks)
-                cells.append(Cell(text, r, col, 1, span))
+                cells.append(Cell("" if holds_table else text, r, col, 1, span))
                 if merge is not None:
                     still_open[col] = len(cells) - 1
             col += span
@@ -194,6 +201,27 @@ def _add_table(rows: list[etree._Element], built: _Built) -> None:
     built.tables.append(Table(cells, f"table {len(built.tables) + 1}", paragraph_index))
     for tc in nested:
         _walk_blocks(tc, built)
+
+
+def _cell_content(tc: etree._Element, plain: bool) -> tuple[str, bool]:
+    """A cell's text (that of its own paragraphs) and whether it holds a table.
+
+    In a plain document a cell without a table is read in one pass over its
+    w:t and breaks (most cells, and most of the reader's time).
+    """
+    if plain and tc.find(_TBL) is None:
+        return _plain_text(tc), False
+    blocks = list(_descend(tc, _P, _TBL))
+    return _cell_text(blocks), any(block.tag == _TBL for block in blocks)
+
+
+def _plain_text(tc: etree._Element) -> str:
+    """A cell's text from its w:t in document order, paragraphs and breaks as line breaks."""
+    parts: list[str] = []
+    for element in tc.iter(_P, _T, *_BREAKS):
+        tag = element.tag
+        parts.append((element.text or "") if tag == _T else _BREAKS.get(tag, "\n"))
+    return clean_text("".join(parts))
 
 
 def _cell_text(blocks: list[etree._Element]) -> str:

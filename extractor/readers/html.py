@@ -183,9 +183,10 @@ def _heavy_child(node: etree._Element, weight: int) -> tuple[etree._Element, int
     (weights add up), which spares re-reading the big container at every level.
     """
     elements = [c for c in node if isinstance(c.tag, str)]
-    candidates = [c for c in elements if not (c.tag == "table" and _is_data_table(c))]
+    data_tables = [c for c in elements if c.tag == "table" and _is_data_table(c)]
+    candidates = [c for c in elements if c not in data_tables]
     rest = weight - _visible_chars(node.text) - sum(_visible_chars(c.tail) for c in node)
-    rest -= sum(text_weight(c) for c in elements if c.tag == "table" and c not in candidates)
+    rest -= sum(text_weight(t) for t in data_tables)
     need = _BODY_SHARE * weight
     for i, child in enumerate(candidates):
         if rest < need:
@@ -266,10 +267,8 @@ def flow_to_content(flow: Iterator[FlowItem]) -> tuple[list[Paragraph], list[Tab
     return paragraphs, tables
 
 
-def _span(value: str | None, limit: int) -> int:
+def _span(value: str, limit: int) -> int:
     """A rowspan/colspan attribute as the browser reads it: leading digits, at least 1, capped."""
-    if value is None:  # nearly every cell: spare the regex
-        return 1
     match = _DIGITS.match(value.strip())
     return min(max(int(match.group()), 1), limit) if match else 1
 
@@ -280,17 +279,22 @@ def cell_text(cell: etree._Element) -> str:
     A cell holds one label or one value, which Word and the CMS cut into
     spans and paragraphs mid-word ("商业" / "企业", "2" / "1"), so nothing is
     put between the pieces; :func:`clean_text` then tidies the spacing.
+    A cell without child elements is its own text (cheaper than serializing it).
     """
-    return clean_text(subtree_text(cell))
+    return clean_text(subtree_text(cell) if len(cell) else cell.text or "")
+
+
+def _cell(cell: etree._Element, rows_left: int) -> tuple[str, int, int]:
+    """A cell as ``(text, rowspan, colspan)``; most cells carry no span and skip reading one."""
+    rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
+    return (
+        cell_text(cell),
+        1 if rowspan is None else _span(rowspan, rows_left),
+        1 if colspan is None else _span(colspan, _MAX_COLSPAN),
+    )
 
 
 def table_rows(table: etree._Element) -> list[list[tuple[str, int, int]]]:
     """A data table's rows as ``(text, rowspan, colspan)``; rowspans stop at the table's end."""
     trs = list(table.iter("tr"))
-    return [
-        [
-            (cell_text(cell), _span(cell.get("rowspan"), len(trs) - r), _span(cell.get("colspan"), _MAX_COLSPAN))
-            for cell in tr.iterchildren("td", "th")
-        ]
-        for r, tr in enumerate(trs)
-    ]
+    return [[_cell(cell, len(trs) - r) for cell in tr.iterchildren("td", "th")] for r, tr in enumerate(trs)]

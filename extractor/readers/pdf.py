@@ -126,7 +126,9 @@ def is_table_page(text: str) -> bool:
     Only line starts count (a label, or the start of one wrapped over lines):
     a table row begins with its label, while the narrative that restates the
     figures ("其中结果维持72件") names them mid-line. A line of a row's worth
-    of numbers is a table row whatever its label (the appeals row has none).
+    of numbers is a table row whatever its label (the appeals row has none),
+    and so is a label of the form followed by numbers only ("规章 0 25 2598":
+    the one row a page break left at the foot of a page).
     """
     found: set[str] = set()
     for line in text.splitlines():

@@ -119,9 +119,8 @@ def page_layout(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int,
     """
     width, height = page.get_size()
     rotation = page.get_rotation()
-    to_display = _display_transform(rotation, width, height)
     display_width, display_height = (height, width) if rotation in (90, 270) else (width, height)
-    chars, lines = _Reader(textpage.raw, to_display).read(regions)
+    chars, lines = _Reader.of(page, textpage).read(regions)
     return PageLayout(number, display_width, display_height, chars, ruling, lines)
 
 
@@ -131,8 +130,7 @@ def leading_lines(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, count: int
     A line's size is the tallest glyph box among them: glyphs differ in
     height ("一" is flat, digits print smaller than CJK: "2024 年…").
     """
-    width, height = page.get_size()
-    reader = _Reader(textpage.raw, _display_transform(page.get_rotation(), width, height))
+    reader = _Reader.of(page, textpage)
     text = _text(textpage.raw, pdfium_c.FPDFText_CountChars(textpage.raw))
     spans = (_printed(text, start, end) for start, end in _line_spans(text))
     lines = []
@@ -154,11 +152,31 @@ def _display_transform(rotation: int, width: float, height: float):
     return lambda x, y: (x, height - y)
 
 
+def _box_transform(rotation: int, width: float, height: float):
+    """A function from a box in PDF user space (left, right, bottom, top) to the displayed box (x0, top, x1, bottom).
+
+    :func:`_display_transform` for boxes, with the corners already in order.
+    """
+    if rotation == 90:
+        return lambda left, right, bottom, top: (bottom, left, top, right)
+    if rotation == 180:
+        return lambda left, right, bottom, top: (width - right, bottom, width - left, top)
+    if rotation == 270:
+        return lambda left, right, bottom, top: (height - top, width - right, height - bottom, width - left)
+    return lambda left, right, bottom, top: (left, height - top, right, height - bottom)
+
+
 class _Reader:
     """Characters of one text page with their boxes, through reused ctypes buffers."""
 
-    def __init__(self, textpage, to_display) -> None:
-        self.textpage, self.to_display = textpage, to_display
+    @classmethod
+    def of(cls, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _Reader:
+        width, height = page.get_size()
+        rotation = page.get_rotation()
+        return cls(textpage.raw, _display_transform(rotation, width, height), _box_transform(rotation, width, height))
+
+    def __init__(self, textpage, to_display, box_to_display) -> None:
+        self.textpage, self.to_display, self.box_to_display = textpage, to_display, box_to_display
         self.left, self.right, self.bottom, self.top = (ctypes.c_double() for _ in range(4))
         self.origin_x, self.origin_y = ctypes.c_double(), ctypes.c_double()
         self.box_refs = tuple(map(ctypes.byref, (self.left, self.right, self.bottom, self.top)))
@@ -167,9 +185,7 @@ class _Reader:
     def box(self, index: int) -> BBox:
         """A character's tight glyph box as displayed: x0, top, x1, bottom."""
         pdfium_c.FPDFText_GetCharBox(self.textpage, index, *self.box_refs)
-        (ax, ay), (bx, by) = self.to_display(self.left.value, self.bottom.value), \
-            self.to_display(self.right.value, self.top.value)
-        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+        return self.box_to_display(self.left.value, self.right.value, self.bottom.value, self.top.value)
 
     def baseline(self, index: int) -> float:
         pdfium_c.FPDFText_GetCharOrigin(self.textpage, index, *self.origin_refs)
@@ -272,29 +288,29 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
 def _ruling(raw_page, to_display) -> Ruling:
     """Every path's axis-aligned segments; text and image objects are skipped without being wrapped."""
     ruling = Ruling()
-    stack = [(pdfium_c.FPDFPage_CountObjects(raw_page), lambda i: pdfium_c.FPDFPage_GetObject(raw_page, i),
-              _IDENTITY)]
+    path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    kind_of = pdfium_c.FPDFPageObj_GetType
+    stack = [(raw_page, pdfium_c.FPDFPage_CountObjects(raw_page), pdfium_c.FPDFPage_GetObject, _IDENTITY)]
     matrix = pdfium_c.FS_MATRIX()
     for _ in range(_MAX_FORM_DEPTH):
         if not stack:
             break
         pending = []
-        for count, get, parent in stack:
+        for container, count, get, parent in stack:
             for i in range(count):
-                obj = get(i)
-                kind = pdfium_c.FPDFPageObj_GetType(obj)
-                if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+                obj = get(container, i)
+                kind = kind_of(obj)
+                if kind != path and kind != form:
                     continue
-                if kind == pdfium_c.FPDF_PAGEOBJ_PATH and _add_thin_path(obj, parent, to_display, ruling):
+                if kind == path and _add_thin_path(obj, parent, to_display, ruling):
                     continue
                 pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
                 own = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), parent)
-                if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                if kind == path:
                     for subpath in _subpaths(obj, own):
                         _add_segments([to_display(x, y) for x, y in subpath], ruling)
                 else:
-                    pending.append((pdfium_c.FPDFFormObj_CountObjects(obj),
-                                    lambda k, form=obj: pdfium_c.FPDFFormObj_GetObject(form, k), own))
+                    pending.append((obj, pdfium_c.FPDFFormObj_CountObjects(obj), pdfium_c.FPDFFormObj_GetObject, own))
         stack = pending
     return ruling
 
@@ -358,8 +374,6 @@ def chars_to_lines(chars: list[Char]) -> list[TextLine]:
     No spaces are put back: glyph gaps mislead ("1 .属于" from a narrow "."),
     Chinese needs none, and a number never spans two cells.
     """
-    if len(chars) < 2:
-        return [TextLine(ch.text, ch.top, ch.bottom - ch.top) for ch in chars]
     lines: list[list[Char]] = []
     tallest: list[float] = []
     for ch in sorted(chars, key=lambda c: (c.baseline, c.x0)):

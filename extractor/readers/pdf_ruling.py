@@ -127,8 +127,11 @@ def _positions(values: list[float]) -> list[float]:
 
 
 def _coverage(lines: list[float], segments: list[Segment]) -> list[list[tuple[float, float]]]:
-    """For each line position, the stretches drawn along it."""
-    return [[(start, end) for position, start, end in segments if abs(position - line) <= _TOUCH] for line in lines]
+    """For each line position, the stretches drawn along it (``segments`` sorted by position)."""
+    positions = [position for position, _, _ in segments]
+    return [[(start, end) for _, start, end in
+             segments[bisect_left(positions, line - _TOUCH):bisect_right(positions, line + _TOUCH)]]
+            for line in lines]
 
 
 def _drawn(stretches: list[tuple[float, float]], points: list[float]) -> list[bool]:

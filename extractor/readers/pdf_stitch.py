@@ -83,8 +83,8 @@ def _common_columns(cells: list[Cell]) -> list[Cell]:
             out.append(c)
             continue
         first = bisect_left(xs, c.bbox[0] - _COLUMN_TOLERANCE)
-        last = bisect_left(xs, c.bbox[2] - _COLUMN_TOLERANCE)
-        out.append(Cell(c.text, c.row, first, c.rowspan, max(1, last - first), c.bbox))
+        span = max(1, bisect_left(xs, c.bbox[2] - _COLUMN_TOLERANCE) - first)
+        out.append(c if (first, span) == (c.col, c.colspan) else Cell(c.text, c.row, first, c.rowspan, span, c.bbox))
     return out
 
 

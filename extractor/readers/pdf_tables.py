@@ -66,10 +66,16 @@ def page_pieces(layout: PageLayout, grids: list[Grid]) -> tuple[list[Piece], lis
 
 def _piece(grid: Grid, members: list[list[Char]], page: int) -> Piece:
     """A grid's cells, each with the text printed inside it."""
-    cells = [Cell(clean_text("\n".join(line.text for line in chars_to_lines(chars))), row, col, rowspan, colspan,
-                  grid.rect(index))
+    cells = [Cell(_cell_text(chars), row, col, rowspan, colspan, grid.rect(index))
              for index, ((row, col, rowspan, colspan), chars) in enumerate(zip(grid.spans, members))]
     return Piece(cells, page, grid.bbox)
+
+
+def _cell_text(chars: list[Char]) -> str:
+    """The text printed in a cell, line by line; most cells hold one word or none, which need no layout."""
+    if len(chars) < 2:
+        return clean_text(chars[0].text) if chars else ""
+    return clean_text("\n".join(line.text for line in chars_to_lines(chars)))
 
 
 def _is_prose_row(row: list[Cell], width: int) -> bool:
@@ -95,6 +101,8 @@ def _peel_prose(piece: Piece) -> tuple[Piece | None, list[TextLine]]:
              if row and row[0].text and row[0].bbox is not None]
     if start == end:
         return None, prose
+    if (start, end) == (0, len(rows)):
+        return piece, prose
     kept = [Cell(c.text, c.row - start, c.col, min(c.rowspan, end - c.row), c.colspan, c.bbox)
             for row in rows[start:end] for c in row]
     top, bottom = min(c.bbox[1] for c in kept), max(c.bbox[3] for c in kept)

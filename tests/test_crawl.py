@@ -19,7 +19,7 @@ import pytest
 from extractor.crawl import COLUMNS, CrawlSettings, CrawlSummary, Seed, crawl
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus" / "real"
+CORPUS = REPO / "fixtures" / "samples"
 YEARS = tuple(range(2019, 2026))
 
 

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLES
 from extractor.crawl.discover import attachments, decode_html, page_meta, parse_listing, report_year
 
+
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site" / "www"
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
+CORPUS = SAMPLES
 HOST = "http://www.example.gov.cn"
 
 

@@ -4,10 +4,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from conftest import SAMPLES
 from extractor.readers.encoding import decode_html
 from extractor.readers.html import _is_data_table, find_body, text_weight
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
+CORPUS = SAMPLES
 PAGES = sorted(CORPUS.glob("*.html"))
 SHARE = 0.8
 

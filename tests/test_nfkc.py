@@ -1,13 +1,13 @@
 """The fast NFKC gives exactly what unicodedata's NFKC gives."""
 import unicodedata
-from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLES
 from extractor.readers import read_bytes, read_document
 from extractor.values import nfkc
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
+CORPUS = SAMPLES
 REPORTS = sorted(p for p in CORPUS.iterdir() if p.suffix in {".html", ".txt", ".docx"})
 
 

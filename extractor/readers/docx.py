@@ -36,6 +36,8 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _P, _TBL, _TR, _TC, _T = _W + "p", _W + "tbl", _W + "tr", _W + "tc", _W + "t"
 _TXBX = _W + "txbxContent"
+_TRPR, _TCPR, _VAL = _W + "trPr", _W + "tcPr", _W + "val"
+_GRIDSPAN, _VMERGE, _GRIDBEFORE = _W + "gridSpan", _W + "vMerge", _W + "gridBefore"
 _BREAKS = {_W + "br": "\n", _W + "cr": "\n", _W + "tab": " ", _W + "noBreakHyphen": "-"}
 #: Elements whose text is not part of the running text where they sit.
 _SKIP = {_TXBX, _MC_FALLBACK, _W + "delText", _W + "instrText", _W + "pPr", _W + "rPr", _W + "tcPr", _W + "trPr"}
@@ -151,24 +153,24 @@ def _collect_text(element: etree._Element, parts: list[str], boxes: list[etree._
             _collect_text(child, parts, boxes)
 
 
-def _int_attr(props: etree._Element | None, name: str, default: int) -> int:
-    if props is None:
-        return default
-    el = props.find(_W + name)
-    if el is None:
+def _int_val(element: etree._Element | None, default: int) -> int:
+    """The integer ``w:val`` of a property element, or ``default`` when absent or malformed."""
+    if element is None:
         return default
     try:
-        return int(el.get(_W + "val", default))
+        return int(element.get(_VAL, default))
     except ValueError:
         return default
 
 
-def _vmerge(props: etree._Element | None) -> str | None:
-    """``"restart"``, ``"continue"`` or None; a bare ``<w:vMerge/>`` continues."""
-    el = props.find(_W + "vMerge") if props is not None else None
-    if el is None:
-        return None
-    return el.get(_W + "val", "continue")
+@dataclass(frozen=True, slots=True)
+class _TableCell:
+    """What a ``w:tc`` says: its text, grid span, vMerge ("restart", "continue" or None), and nested table."""
+
+    text: str
+    span: int
+    merge: str | None
+    nests: etree._Element | None = None
 
 
 def _add_table(rows: list[etree._Element], built: _Built) -> None:
@@ -178,50 +180,73 @@ def _add_table(rows: list[etree._Element], built: _Built) -> None:
     open_merges: dict[int, int] = {}
     nested: list[etree._Element] = []
     for r, row in enumerate(rows):
-        col = _int_attr(row.find(_W + "trPr"), "gridBefore", 0)
+        col, row_cells = _plain_row(row) if built.plain and next(row.iter(_TBL), None) is None else _row(row)
         still_open: dict[int, int] = {}
-        for tc in _descend(row, _TC):
-            props = tc.find(_W + "tcPr")
-            span = max(1, _int_attr(props, "gridSpan", 1))
-            merge = _vmerge(props)
-            text, holds_table = _cell_content(tc, built.plain)
-            if holds_table:
-                nested.append(tc)
-            if merge == "continue" and col in open_merges:
+        for cell in row_cells:
+            if cell.nests is not None:
+                nested.append(cell.nests)
+            if cell.merge == "continue" and col in open_merges:
                 index = open_merges[col]
                 above = cells[index]
-                cells[index] = Cell(_join(above.text, text), above.row, above.col, above.rowspan + 1, above.colspan)
+                cells[index] = Cell(_join(above.text, cell.text), above.row, above.col, above.rowspan + 1,
+                                    above.colspan)
                 still_open[col] = index
             else:
-                cells.append(Cell("" if holds_table else text, r, col, 1, span))
-                if merge is not None:
+                cells.append(Cell("" if cell.nests is not None else cell.text, r, col, 1, cell.span))
+                if cell.merge is not None:
                     still_open[col] = len(cells) - 1
-            col += span
+            col += cell.span
         open_merges = still_open
     built.tables.append(Table(cells, f"table {len(built.tables) + 1}", paragraph_index))
     for tc in nested:
         _walk_blocks(tc, built)
 
 
-def _cell_content(tc: etree._Element, plain: bool) -> tuple[str, bool]:
-    """A cell's text (that of its own paragraphs) and whether it holds a table.
+def _row(row: etree._Element) -> tuple[int, list[_TableCell]]:
+    """A row's ``gridBefore`` and cells, read cell by cell (any document)."""
+    cells = []
+    for tc in _descend(row, _TC):
+        props = tc.find(_TCPR)
+        span = max(1, _int_val(props.find(_GRIDSPAN) if props is not None else None, 1))
+        merge = props.find(_VMERGE) if props is not None else None
+        blocks = list(_descend(tc, _P, _TBL))
+        nests = tc if any(block.tag == _TBL for block in blocks) else None
+        cells.append(_TableCell(_cell_text(blocks), span, None if merge is None else merge.get(_VAL, "continue"),
+                                nests))
+    return _int_val(row.find(_TRPR + "/" + _GRIDBEFORE), 0), cells
 
-    In a plain document a cell without a table is read in one pass over its
-    w:t and breaks (most cells, and most of the reader's time).
+
+def _plain_row(row: etree._Element) -> tuple[int, list[_TableCell]]:
+    """A row's ``gridBefore`` and cells in one pass over its elements, for a plain row (no wrappers, text
+    boxes or nested tables): most of the reader's time goes here otherwise.
+
+    A bare ``<w:vMerge/>`` continues the merge above.
     """
-    if plain and tc.find(_TBL) is None:
-        return _plain_text(tc), False
-    blocks = list(_descend(tc, _P, _TBL))
-    return _cell_text(blocks), any(block.tag == _TBL for block in blocks)
-
-
-def _plain_text(tc: etree._Element) -> str:
-    """A cell's text from its w:t in document order, paragraphs and breaks as line breaks."""
+    before = 0
+    cells: list[_TableCell] = []
     parts: list[str] = []
-    for element in tc.iter(_P, _T, *_BREAKS):
+    span, merge, in_cell = 1, None, False
+    for element in row.iter(_TC, _P, _T, _GRIDSPAN, _VMERGE, _GRIDBEFORE, *_BREAKS):
         tag = element.tag
-        parts.append((element.text or "") if tag == _T else _BREAKS.get(tag, "\n"))
-    return clean_text("".join(parts))
+        if tag == _T:
+            parts.append(element.text or "")
+        elif tag == _TC:
+            if in_cell:
+                cells.append(_TableCell(clean_text("".join(parts)), span, merge))
+            parts, span, merge, in_cell = [], 1, None, True
+        elif tag == _P:
+            parts.append("\n")
+        elif tag == _GRIDSPAN:
+            span = max(1, _int_val(element, 1))
+        elif tag == _VMERGE:
+            merge = element.get(_VAL, "continue")
+        elif tag == _GRIDBEFORE:
+            before = _int_val(element, 0)
+        else:
+            parts.append(_BREAKS[tag])
+    if in_cell:
+        cells.append(_TableCell(clean_text("".join(parts)), span, merge))
+    return before, cells
 
 
 def _cell_text(blocks: list[etree._Element]) -> str:

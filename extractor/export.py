@@ -83,31 +83,22 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
 
 # --- Writers: each takes the tables and the codebook and returns the files it wrote ----------
 
-def _write_csv(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    paths = []
-    for name, frame in tables.items():
-        path = out / f"{name}.csv"
-        _flat(frame).to_csv(path, index=False, encoding="utf-8-sig")
-        paths.append(path)
-    return paths
+Writer = Callable[[dict[str, pd.DataFrame], Path], list[Path]]
 
 
-def _write_parquet(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    paths = []
-    for name, frame in tables.items():
-        path = out / f"{name}.parquet"
-        frame.to_parquet(path, index=False)
-        paths.append(path)
-    return paths
+def _one_file_per_table(suffix: str, write: Callable[[pd.DataFrame, Path], object]) -> Writer:
+    """A writer that writes each table to ``<name>.<suffix>`` with ``write(frame, path)``."""
+    def writer(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+        paths = [out / f"{name}.{suffix}" for name in tables]
+        for frame, path in zip(tables.values(), paths):
+            write(frame, path)
+        return paths
+    return writer
 
 
-def _write_jsonl(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    paths = []
-    for name, frame in tables.items():
-        path = out / f"{name}.jsonl"
-        frame.to_json(path, orient="records", lines=True, force_ascii=False)
-        paths.append(path)
-    return paths
+_write_csv = _one_file_per_table("csv", lambda f, p: _flat(f).to_csv(p, index=False, encoding="utf-8-sig"))
+_write_parquet = _one_file_per_table("parquet", lambda f, p: f.to_parquet(p, index=False))
+_write_jsonl = _one_file_per_table("jsonl", lambda f, p: f.to_json(p, orient="records", lines=True, force_ascii=False))
 
 
 def _write_dta(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
@@ -187,7 +178,7 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, flags: dict[tuple[st
         sheet.column_dimensions[get_column_letter(i)].width = 14 if "." in column else 18
 
 
-FORMATS: dict[str, Callable[[dict[str, pd.DataFrame], Path], list[Path]]] = {
+FORMATS: dict[str, Writer] = {
     "csv": _write_csv,
     "parquet": _write_parquet,
     "xlsx": _write_xlsx,

@@ -119,3 +119,14 @@ def test_nested_table_follows_the_text_of_its_layout_cell():
 def test_corrupt_docx_raises_reader_error_naming_the_file(data):
     with pytest.raises(ReaderError, match="broken.docx"):
         docx.read("broken.docx", data)
+
+
+def test_a_content_control_elsewhere_does_not_change_how_tables_are_read():
+    """A document with wrappers is read cell by cell, a plain one in one pass per row: same grid."""
+    archive = zipfile.ZipFile(FORM)
+    xml = archive.read("word/document.xml").decode("utf-8")
+    wrapped = xml.replace("<w:body>", '<w:body><w:sdt><w:sdtContent><w:p/></w:sdtContent></w:sdt>', 1)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as copy:
+        copy.writestr("word/document.xml", wrapped)
+    assert docx.read("wrapped.docx", buffer.getvalue()).tables == read_file(FORM).tables

@@ -155,7 +155,11 @@ def _drawn(stretches: list[tuple[float, float]], points: list[float]) -> list[bo
 
 
 def _grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
-    """Slots between the lines, joined where no line separates them, as cells on the true grid."""
+    """Slots between the lines, joined where no line separates them, as cells on the true grid.
+
+    Cells are read as rectangles straight off the lines where the grid is
+    that simple (it nearly always is); otherwise slots are joined one by one.
+    """
     xs = _positions([s[0] for s in vertical])
     ys = _positions([s[0] for s in horizontal])
     rows, cols = len(ys) - 1, len(xs) - 1
@@ -164,6 +168,58 @@ def _grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
     # v_drawn[c][r]: the column line c is drawn beside row r; h_drawn[r][c]: the row line r above column c.
     v_drawn = [_drawn(stretches, mid_y) for stretches in _coverage(xs, vertical)]
     h_drawn = [_drawn(stretches, mid_x) for stretches in _coverage(ys, horizontal)]
+    spans = _rectangles(v_drawn, h_drawn, rows, cols)
+    if spans is None:
+        spans = _components(v_drawn, h_drawn, rows, cols)
+    spans.sort()
+    return Grid(xs, ys, spans)
+
+
+Drawn = list[list[bool]]
+
+
+def _rectangles(v_drawn: Drawn, h_drawn: Drawn, rows: int, cols: int) -> list[tuple[int, int, int, int]] | None:
+    """The cells, when every run of joined slots is a rectangle drawn all round; None when not.
+
+    Each cell is found from its top-left slot: it runs right and down to the
+    first drawn lines, and is a cell if no line is drawn inside it and its
+    sides are drawn all along. Any other shape is left to
+    :func:`_components` (None).
+    """
+    taken = [[False] * cols for _ in range(rows)]
+    spans = []
+    for r in range(rows):
+        for c in range(cols):
+            if taken[r][c]:
+                continue
+            c1, r1 = c, r
+            while c1 + 1 < cols and not v_drawn[c1 + 1][r]:
+                c1 += 1
+            while r1 + 1 < rows and not h_drawn[r1 + 1][c]:
+                r1 += 1
+            inside_open = not any(any(v_drawn[k][r:r1 + 1]) for k in range(c + 1, c1 + 1)) \
+                and not any(any(h_drawn[k][c:c1 + 1]) for k in range(r + 1, r1 + 1))
+            if not inside_open or any(taken[k][j] for k in range(r, r1 + 1) for j in range(c, c1 + 1)):
+                return None
+            if all(v_drawn[c][r:r1 + 1]) and all(v_drawn[c1 + 1][r:r1 + 1]) \
+                    and all(h_drawn[r][c:c1 + 1]) and all(h_drawn[r1 + 1][c:c1 + 1]):
+                spans.append((r, c, r1 - r + 1, c1 - c + 1))
+            elif (r1, c1) != (r, c) or not _open_beside(v_drawn, h_drawn, r, c, rows, cols):
+                return None
+            for k in range(r, r1 + 1):
+                taken[k][c:c1 + 1] = [True] * (c1 - c + 1)
+    return spans
+
+
+def _open_beside(v_drawn: Drawn, h_drawn: Drawn, r: int, c: int, rows: int, cols: int) -> bool:
+    """Whether a lone slot's undrawn sides are all on the grid's edge (joined to nothing: no cell, no merge)."""
+    return (v_drawn[c][r] or c == 0) and (v_drawn[c + 1][r] or c + 1 == cols) \
+        and (h_drawn[r][c] or r == 0) and (h_drawn[r + 1][c] or r + 1 == rows)
+
+
+def _components(v_drawn: Drawn, h_drawn: Drawn, rows: int, cols: int) -> list[tuple[int, int, int, int]]:
+    """The cells of any grid: slots joined where no line separates them, kept where they make a rectangle
+    drawn all round."""
     parent = list(range(rows * cols))
 
     def find(i: int) -> int:
@@ -190,5 +246,4 @@ def _grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
                 and all(v_drawn[c0][r0:r1 + 1]) and all(v_drawn[c1 + 1][r0:r1 + 1]) \
                 and all(h_drawn[r0][c0:c1 + 1]) and all(h_drawn[r1 + 1][c0:c1 + 1]):
             spans.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
-    spans.sort()
-    return Grid(xs, ys, spans)
+    return spans

@@ -5,6 +5,10 @@ report; pdfium (C) gives the same characters and drawn paths in a few
 milliseconds. This module turns one pdfium page into plain geometry in
 pdfplumber's coordinate convention (origin top-left, as the page is displayed,
 so rotated pages come out upright), which :mod:`.pdf_tables` turns into grids.
+Every pdfium call costs about a microsecond plus Python around it, so text
+inside the tables is read a word at a time (a word is placed by its first
+character), running text a line at a time, and a border drawn as a path of
+its own is read from its bounds.
 
 Faux-bold CJK (every character printed twice, slightly offset) is deduplicated
 here, so that "规规章章" never reaches a cell. Character boxes are pdfium's
@@ -14,6 +18,7 @@ producers set so that a narrow vertical label's box covers half the table.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from typing import NamedTuple
@@ -34,6 +39,10 @@ _DUPLICATE_TOLERANCE = 1.5
 _AXIS_TOLERANCE = 1.0
 #: How far (in character heights) a character's baseline may sit from its line's.
 _SAME_LINE = 0.3
+#: Characters whose glyph sits on the baseline.
+_DIGITS = frozenset("0123456789")
+#: A word: a run of printed characters (pdfium generates the spaces and line breaks between them).
+_WORD = re.compile(r"[^\x00-\x20\s]+")
 #: How many of its first characters size a line of text.
 _SIZE_SAMPLE = 8
 #: A path whose bounds are at most this thick (pt; stroke width included) is drawn as one line.
@@ -132,7 +141,8 @@ def leading_lines(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, count: int
     """
     reader = _Reader.of(page, textpage)
     text = _text(textpage.raw, pdfium_c.FPDFText_CountChars(textpage.raw))
-    spans = (_printed(text, start, end) for start, end in _line_spans(text))
+    spans = ([i for match in _WORD.finditer(text, start, end) for i in range(*match.span())]
+             for start, end in _line_spans(text))
     lines = []
     for printed in islice(filter(None, spans), count):
         boxes = [reader.box(i) for i in printed[:_SIZE_SAMPLE]]
@@ -199,16 +209,16 @@ class _Reader:
         seen: set[tuple[str, int, int]] = set()
         text = _text(self.textpage, pdfium_c.FPDFText_CountChars(self.textpage))
         for start, end in _line_spans(text):
-            printed = _printed(text, start, end)
-            if not printed:
+            words = [match.span() for match in _WORD.finditer(text, start, end)]
+            if not words:
                 continue
-            x0, top, x1, bottom = self.box(printed[0])
+            x0, top, x1, bottom = self.box(words[0][0])
             if not _inside((x0 + x1) / 2, (top + bottom) / 2, regions):
-                lines.append(TextLine("".join(text[i] for i in printed), top, bottom - top))
+                lines.append(TextLine("".join(text[a:b] for a, b in words), top, bottom - top))
                 continue
             first = x0, top, x1, bottom
-            for word in _words(printed):
-                for char in self.word(text, word, first if word.start == printed[0] else None):
+            for a, b in words:
+                for char in self.word(text, a, b, first if a == words[0][0] else None):
                     x, y = round(char.x0 / _DUPLICATE_TOLERANCE), round(char.top / _DUPLICATE_TOLERANCE)
                     if (char.text, x, y) in seen or (char.text, x - 1, y) in seen or (char.text, x + 1, y) in seen \
                             or (char.text, x, y - 1) in seen or (char.text, x, y + 1) in seen:
@@ -217,7 +227,7 @@ class _Reader:
                     chars.append(char)
         return chars, lines
 
-    def word(self, text: str, word: range, first: BBox | None) -> list[Char]:
+    def word(self, text: str, start: int, end: int, first: BBox | None) -> list[Char]:
         """A word as one Char with its first character's box (``first``, when already read): one call
         instead of one per character.
 
@@ -226,28 +236,16 @@ class _Reader:
         and on its line. Character by character instead where a character
         repeats in a row: a faux-bold copy to drop (or "11").
         """
-        first = first or self.box(word.start)
-        spelled = text[word.start:word.stop]
-        if len(word) > 1 and all(a != b for a, b in pairwise(spelled)):
-            return [Char(spelled, *first, self.baseline(word.start))]
-        return [Char(text[i], *(first if i == word.start else self.box(i)), self.baseline(i)) for i in word]
+        first = first or self.box(start)
+        spelled = text[start:end]
+        if len(spelled) > 1 and all(a != b for a, b in pairwise(spelled)):
+            return [self.char(spelled, start, first)]
+        return [self.char(text[i], i, first if i == start else self.box(i)) for i in range(start, end)]
 
-
-def _words(printed: list[int]) -> list[range]:
-    """Runs of consecutive character indices: the words of a line (pdfium puts a space between words)."""
-    words: list[range] = []
-    start = printed[0]
-    for before, after in pairwise(printed):
-        if after != before + 1:
-            words.append(range(start, before + 1))
-            start = after
-    words.append(range(start, printed[-1] + 1))
-    return words
-
-
-def _printed(text: str, start: int, end: int) -> list[int]:
-    """Indices of the printed characters between ``start`` and ``end``: whitespace is pdfium's or layout."""
-    return [i for i in range(start, end) if text[i] > " " and not text[i].isspace()]
+    def char(self, text: str, index: int, box: BBox) -> Char:
+        """A character (or word) with its baseline: a digit sits on it (its glyph's bottom, no call), any
+        other character costs a call for its origin ("一" and quotes print high, "（" hangs low)."""
+        return Char(text, *box, box[3] if text[0] in _DIGITS else self.baseline(index))
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:

@@ -183,8 +183,8 @@ def _rectangles(v_drawn: Drawn, h_drawn: Drawn, rows: int, cols: int) -> list[tu
 
     Each cell is found from its top-left slot: it runs right and down to the
     first drawn lines, and is a cell if no line is drawn inside it and its
-    sides are drawn all along. Any other shape is left to
-    :func:`_components` (None).
+    sides are drawn all along (a lone slot open only to the grid's edge is
+    no cell). Any other shape is left to :func:`_components` (None).
     """
     taken = [[False] * cols for _ in range(rows)]
     spans = []
@@ -197,15 +197,19 @@ def _rectangles(v_drawn: Drawn, h_drawn: Drawn, rows: int, cols: int) -> list[tu
                 c1 += 1
             while r1 + 1 < rows and not h_drawn[r1 + 1][c]:
                 r1 += 1
-            inside_open = not any(any(v_drawn[k][r:r1 + 1]) for k in range(c + 1, c1 + 1)) \
-                and not any(any(h_drawn[k][c:c1 + 1]) for k in range(r + 1, r1 + 1))
-            if not inside_open or any(taken[k][j] for k in range(r, r1 + 1) for j in range(c, c1 + 1)):
+            if (r1, c1) == (r, c):
+                if v_drawn[c][r] and v_drawn[c + 1][r] and h_drawn[r][c] and h_drawn[r + 1][c]:
+                    spans.append((r, c, 1, 1))
+                elif not _open_beside(v_drawn, h_drawn, r, c, rows, cols):
+                    return None
+                continue
+            if any(any(v_drawn[k][r:r1 + 1]) for k in range(c + 1, c1 + 1)) \
+                    or any(any(h_drawn[k][c:c1 + 1]) for k in range(r + 1, r1 + 1)) \
+                    or any(any(taken[k][c:c1 + 1]) for k in range(r, r1 + 1)) \
+                    or not (all(v_drawn[c][r:r1 + 1]) and all(v_drawn[c1 + 1][r:r1 + 1])
+                            and all(h_drawn[r][c:c1 + 1]) and all(h_drawn[r1 + 1][c:c1 + 1])):
                 return None
-            if all(v_drawn[c][r:r1 + 1]) and all(v_drawn[c1 + 1][r:r1 + 1]) \
-                    and all(h_drawn[r][c:c1 + 1]) and all(h_drawn[r1 + 1][c:c1 + 1]):
-                spans.append((r, c, r1 - r + 1, c1 - c + 1))
-            elif (r1, c1) != (r, c) or not _open_beside(v_drawn, h_drawn, r, c, rows, cols):
-                return None
+            spans.append((r, c, r1 - r + 1, c1 - c + 1))
             for k in range(r, r1 + 1):
                 taken[k][c:c1 + 1] = [True] * (c1 - c + 1)
     return spans

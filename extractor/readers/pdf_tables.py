@@ -56,7 +56,7 @@ def page_pieces(layout: PageLayout, grids: list[Grid]) -> tuple[list[Piece], lis
     pieces: list[Piece] = []
     lines = chars_to_lines(outside) + layout.lines
     for grid, cells in zip(grids, members):
-        piece, prose = _peel_prose(_piece(grid, cells, layout.number))
+        piece, prose = _peel_prose(_piece(grid, cells, layout.number), grid.bbox)
         lines.extend(prose)
         if piece is not None:
             pieces.append(piece)
@@ -85,8 +85,8 @@ def _is_prose_row(row: list[Cell], width: int) -> bool:
     return label_key(row[0].text) not in block_items()
 
 
-def _peel_prose(piece: Piece) -> tuple[Piece | None, list[TextLine]]:
-    """Give the prose rows at the top and bottom of a found table back as running text."""
+def _peel_prose(piece: Piece, grid_box: BBox) -> tuple[Piece | None, list[TextLine]]:
+    """Give the prose rows at the top and bottom of a found table (drawn in ``grid_box``) back as running text."""
     width = max((c.col + c.colspan for c in piece.cells), default=0)
     rows: list[list[Cell]] = [[] for _ in range(piece.n_rows)]
     for cell in piece.cells:
@@ -105,5 +105,6 @@ def _peel_prose(piece: Piece) -> tuple[Piece | None, list[TextLine]]:
         return piece, prose
     kept = [Cell(c.text, c.row - start, c.col, min(c.rowspan, end - c.row), c.colspan, c.bbox)
             for row in rows[start:end] for c in row]
-    top, bottom = min(c.bbox[1] for c in kept), max(c.bbox[3] for c in kept)
-    return Piece(kept, piece.page, (piece.bbox[0], top, piece.bbox[2], bottom)), prose
+    boxes = [c.bbox for c in kept if c.bbox is not None]
+    x0, _, x1, _ = grid_box
+    return Piece(kept, piece.page, (x0, min(b[1] for b in boxes), x1, max(b[3] for b in boxes))), prose

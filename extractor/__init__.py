@@ -1,2 +1,34 @@
-"""xxgk: government information-disclosure annual reports into a comparable dataset."""
+"""xxgk: government information-disclosure annual reports into a comparable dataset.
+
+The library in one import::
+
+    from extractor import extract_file
+    record = extract_file("report.pdf")      # a Record; record.to_dict() is the JSON form
+
+Everything it raises on purpose is an :class:`XxgkError` naming the file.
+"""
 __version__ = "0.1.0"
+
+from .document import Document
+from .errors import CrawlError, DatasetError, ReaderError, UnsupportedFormat, XxgkError
+from .extract import extract_document, extract_file, extract_files, read_and_extract
+from .readers import read_document
+from .record import Finding, Provenance, Record
+
+__all__ = [
+    "__version__",
+    "Document",
+    "Record",
+    "Finding",
+    "Provenance",
+    "extract_file",
+    "extract_files",
+    "extract_document",
+    "read_and_extract",
+    "read_document",
+    "XxgkError",
+    "ReaderError",
+    "UnsupportedFormat",
+    "DatasetError",
+    "CrawlError",
+]

@@ -3,7 +3,6 @@
     XxgkError
     ├── ReaderError          a file cannot be read (broken, unsupported, missing tool)
     │   └── UnsupportedFormat
-    ├── LocateError          the standard tables cannot be found in a read document
     ├── DatasetError         the dataset cannot be opened or written
     └── CrawlError           a crawl cannot start (bad seeds file, bad options)
 
@@ -19,7 +18,6 @@ __all__ = [
     "XxgkError",
     "ReaderError",
     "UnsupportedFormat",
-    "LocateError",
     "DatasetError",
     "CrawlError",
 ]
@@ -43,10 +41,6 @@ class ReaderError(XxgkError):
 
 class UnsupportedFormat(ReaderError):
     """No reader knows this kind of file."""
-
-
-class LocateError(XxgkError):
-    """The document holds none of the standard tables."""
 
 
 class DatasetError(XxgkError):

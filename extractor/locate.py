@@ -56,9 +56,13 @@ class LocateSettings:
     column_score: float = 80.0
     heading_score: float = 85.0
     group_discount: float = 0.97
+    #: without a heading, a table is the standard table whose labels it holds this many of …
+    content_votes: int = 3
+    #: … each matched at least this well
+    content_score: float = 90.0
 
     def __post_init__(self) -> None:
-        for name in ("row_score", "column_score", "heading_score"):
+        for name in ("row_score", "column_score", "heading_score", "content_score"):
             if not 0 <= getattr(self, name) <= 100:
                 raise ValueError(f"LocateSettings.{name} must be within 0..100")
 
@@ -186,13 +190,16 @@ def _section_after(paragraphs: list[str], carried: str | None, settings: LocateS
 def _content_section(rows: list[tuple[Cell, ...]], settings: LocateSettings) -> str | None:
     """The standard table whose labels a table's cells match best (when no heading says)."""
     texts = {c.text for row in rows for c in row if normalize_label(c.text) and not looks_like_value(c.text)}
-    votes = {
-        "requests": sum(1 for t in texts if any(best_score(t, r.variants) >= 90 for r in REQUEST_ROWS if not r.group)),
-        "active": sum(1 for t in texts if any(best_score(t, r.variants) >= 90 for r in ACTIVE.rows)),
-        "appeals": sum(1 for t in texts if any(best_score(t, r.variants) >= 95 for r in (*APPEAL_RESULTS, *APPEAL_GROUPS))),
+    labels: dict[str, tuple[Label, ...]] = {
+        "requests": tuple(r for r in REQUEST_ROWS if not r.group),
+        "active": ACTIVE.rows,
+        "appeals": (*APPEAL_RESULTS, *APPEAL_GROUPS),
     }
+    votes = {table: sum(1 for t in texts if any(best_score(t, label.variants) >= settings.content_score
+                                                for label in table_labels))
+             for table, table_labels in labels.items()}
     best = max(votes, key=lambda k: votes[k])
-    return best if votes[best] >= 3 else None
+    return best if votes[best] >= settings.content_votes else None
 
 
 def document_to_rows(doc: Document, settings: LocateSettings) -> dict[str, list[Row]]:

@@ -71,10 +71,11 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
         for number, page in enumerate(pdf, start=1):
             textpage = page.get_textpage()
             try:
+                text = page_text(textpage)
                 after_table = bool(items) and items[-1].piece is not None
-                items.extend(_page_items(page, textpage, number, after_table))
+                items.extend(_page_items(page, textpage, text, number, after_table))
                 if number == 1:
-                    title = _printed_title(page, textpage)
+                    title = _printed_title(page, textpage, text)
             finally:
                 textpage.close()
                 page.close()
@@ -88,13 +89,13 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs))
 
 
-def _printed_title(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str | None:
+def _printed_title(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str) -> str | None:
     """The first run of lines printed larger than the text of the first page, joined.
 
     A PDF's title is set in a bigger font and, when long, wraps over two
     lines ("…政府信息公开工作" / "年度报告"); its lines are not paragraphs yet.
     """
-    lines = [line for line in leading_lines(page, textpage, _TITLE_LOOKAHEAD) if clean_text(line.text)]
+    lines = [line for line in leading_lines(page, textpage, text, _TITLE_LOOKAHEAD) if clean_text(line.text)]
     if not lines:
         return None
     sizes = sorted(line.size for line in lines)
@@ -158,19 +159,19 @@ def _opens_with_values(text: str) -> bool:
     return bool(first.split()) and all(map(looks_like_value, first.split()))
 
 
-def _page_items(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, after_table: bool) -> list[_Item]:
+def _page_items(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str, number: int,
+                after_table: bool) -> list[_Item]:
     """A page's lines and table pieces, top to bottom, page furniture left out.
 
     A page right after a table is read for tables too when it opens with a
     row of numbers: the values row of table 四 may be all that a page break
     left of it, too short (blank cells) to be a row by its own look.
     """
-    text = page_text(textpage)
     if not is_table_page(text) and not (after_table and _opens_with_values(text)):
         return _text_items(text.splitlines(), number)
     ruling = page_ruling(page)
     grids = ruled_grids(ruling) if len(ruling) >= _MIN_EDGES else []
-    pieces, lines = page_pieces(page_layout(page, textpage, number, ruling, [g.bbox for g in grids]), grids) \
+    pieces, lines = page_pieces(page_layout(page, textpage, text, number, ruling, [g.bbox for g in grids]), grids) \
         if grids else ([], [])
     if not pieces:
         log.debug("page %d prints labels of the form but no ruled table: reading rows from its lines", number)

@@ -43,6 +43,8 @@ _SAME_LINE = 0.3
 _DIGITS = frozenset("0123456789")
 #: A word: a run of printed characters (pdfium generates the spaces and line breaks between them).
 _WORD = re.compile(r"[^\x00-\x20\s]+")
+#: A character printed twice in a row: a faux-bold copy, or a number such as "11".
+_REPEAT = re.compile(r"(.)\1")
 #: How many of its first characters size a line of text.
 _SIZE_SAMPLE = 8
 #: A path whose bounds are at most this thick (pt; stroke width included) is drawn as one line.
@@ -103,8 +105,9 @@ class PageLayout:
 
 
 def page_text(textpage: pdfium.PdfTextPage) -> str:
-    """The page's text in reading order, cheaply (to decide whether it holds a table)."""
-    return textpage.get_text_range()
+    """The page's text in reading order, one character per character index: read once, it decides whether
+    the page holds a table and is then what :func:`page_layout` and :func:`leading_lines` place."""
+    return _text(textpage.raw, pdfium_c.FPDFText_CountChars(textpage.raw))
 
 
 def page_ruling(page: pdfium.PdfPage) -> Ruling:
@@ -117,11 +120,11 @@ def page_ruling(page: pdfium.PdfPage) -> Ruling:
     return _ruling(page.raw, _display_transform(page.get_rotation(), width, height))
 
 
-def page_layout(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int,
+def page_layout(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str, number: int,
                 ruling: Ruling, regions: list[BBox]) -> PageLayout:
     """Characters and ruling lines of one page, upright as displayed.
 
-    Only the lines of text that start inside one of ``regions`` (the tables'
+    ``text`` is the page's :func:`page_text`. Only the lines of text that start inside one of ``regions`` (the tables'
     boxes) are read word by word; the others, running text, are read whole,
     placed by the boxes of their first characters. pdfium costs a call per
     box, so this is most of the cost saved on a page that holds a table.
@@ -129,18 +132,18 @@ def page_layout(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int,
     width, height = page.get_size()
     rotation = page.get_rotation()
     display_width, display_height = (height, width) if rotation in (90, 270) else (width, height)
-    chars, lines = _Reader.of(page, textpage).read(regions)
+    chars, lines = _Reader.of(page, textpage).read(text, regions)
     return PageLayout(number, display_width, display_height, chars, ruling, lines)
 
 
-def leading_lines(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, count: int) -> list[TextLine]:
-    """The first ``count`` lines of a page's text, each placed and sized by its first few characters.
+def leading_lines(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str, count: int) -> list[TextLine]:
+    """The first ``count`` lines of a page's text (its :func:`page_text`), each placed and sized by its first
+    few characters.
 
     A line's size is the tallest glyph box among them: glyphs differ in
     height ("一" is flat, digits print smaller than CJK: "2024 年…").
     """
     reader = _Reader.of(page, textpage)
-    text = _text(textpage.raw, pdfium_c.FPDFText_CountChars(textpage.raw))
     spans = ([i for match in _WORD.finditer(text, start, end) for i in range(*match.span())]
              for start, end in _line_spans(text))
     lines = []
@@ -189,42 +192,41 @@ class _Reader:
         self.textpage, self.to_display, self.box_to_display = textpage, to_display, box_to_display
         self.left, self.right, self.bottom, self.top = (ctypes.c_double() for _ in range(4))
         self.origin_x, self.origin_y = ctypes.c_double(), ctypes.c_double()
-        self.box_refs = tuple(map(ctypes.byref, (self.left, self.right, self.bottom, self.top)))
-        self.origin_refs = ctypes.byref(self.origin_x), ctypes.byref(self.origin_y)
 
     def box(self, index: int) -> BBox:
-        """A character's tight glyph box as displayed: x0, top, x1, bottom."""
-        pdfium_c.FPDFText_GetCharBox(self.textpage, index, *self.box_refs)
-        return self.box_to_display(self.left.value, self.right.value, self.bottom.value, self.top.value)
+        """A character's tight glyph box as displayed: x0, top, x1, bottom.
+
+        The buffers are passed as they are: ctypes converts them to pointers
+        twice as fast as it takes ``byref`` ones.
+        """
+        left, right, bottom, top = self.left, self.right, self.bottom, self.top
+        pdfium_c.FPDFText_GetCharBox(self.textpage, index, left, right, bottom, top)
+        return self.box_to_display(left.value, right.value, bottom.value, top.value)
 
     def baseline(self, index: int) -> float:
-        pdfium_c.FPDFText_GetCharOrigin(self.textpage, index, *self.origin_refs)
+        pdfium_c.FPDFText_GetCharOrigin(self.textpage, index, self.origin_x, self.origin_y)
         return self.to_display(self.origin_x.value, self.origin_y.value)[1]
 
-    def read(self, regions: list[BBox]) -> tuple[list[Char], list[TextLine]]:
+    def read(self, text: str, regions: list[BBox]) -> tuple[list[Char], list[TextLine]]:
         """Printed words inside ``regions`` (whitespace, which pdfium also generates between words, left
         out), duplicates dropped; the lines of text starting outside them, whole."""
         chars: list[Char] = []
         lines: list[TextLine] = []
         seen: set[tuple[str, int, int]] = set()
-        text = _text(self.textpage, pdfium_c.FPDFText_CountChars(self.textpage))
         for start, end in _line_spans(text):
             words = [match.span() for match in _WORD.finditer(text, start, end)]
             if not words:
                 continue
-            x0, top, x1, bottom = self.box(words[0][0])
+            first = self.box(words[0][0])
+            x0, top, x1, bottom = first
             if not _inside((x0 + x1) / 2, (top + bottom) / 2, regions):
                 lines.append(TextLine("".join(text[a:b] for a, b in words), top, bottom - top))
                 continue
-            first = x0, top, x1, bottom
             for a, b in words:
-                for char in self.word(text, a, b, first if a == words[0][0] else None):
-                    x, y = round(char.x0 / _DUPLICATE_TOLERANCE), round(char.top / _DUPLICATE_TOLERANCE)
-                    if (char.text, x, y) in seen or (char.text, x - 1, y) in seen or (char.text, x + 1, y) in seen \
-                            or (char.text, x, y - 1) in seen or (char.text, x, y + 1) in seen:
-                        continue
-                    seen.add((char.text, x, y))
-                    chars.append(char)
+                for char in self.word(text, a, b, first):
+                    if _unseen(char, seen):
+                        chars.append(char)
+                first = None
         return chars, lines
 
     def word(self, text: str, start: int, end: int, first: BBox | None) -> list[Char]:
@@ -238,7 +240,7 @@ class _Reader:
         """
         first = first or self.box(start)
         spelled = text[start:end]
-        if len(spelled) > 1 and all(a != b for a, b in pairwise(spelled)):
+        if _REPEAT.search(spelled) is None:
             return [self.char(spelled, start, first)]
         return [self.char(text[i], i, first if i == start else self.box(i)) for i in range(start, end)]
 
@@ -246,6 +248,20 @@ class _Reader:
         """A character (or word) with its baseline: a digit sits on it (its glyph's bottom, no call), any
         other character costs a call for its origin ("一" and quotes print high, "（" hangs low)."""
         return Char(text, *box, box[3] if text[0] in _DIGITS else self.baseline(index))
+
+
+def _unseen(char: Char, seen: set[tuple[str, int, int]]) -> bool:
+    """Whether no copy of a character was seen at (about) its place; if so, it is seen now.
+
+    A copy is the same text on a neighbouring cell of a grid of the duplicate
+    tolerance: a faux-bold copy is printed a fraction of a point off.
+    """
+    text, x, y = char.text, round(char.x0 / _DUPLICATE_TOLERANCE), round(char.top / _DUPLICATE_TOLERANCE)
+    if (text, x, y) in seen or (text, x - 1, y) in seen or (text, x + 1, y) in seen \
+            or (text, x, y - 1) in seen or (text, x, y + 1) in seen:
+        return False
+    seen.add((text, x, y))
+    return True
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -290,6 +306,7 @@ def _ruling(raw_page, to_display) -> Ruling:
     kind_of = pdfium_c.FPDFPageObj_GetType
     stack = [(raw_page, pdfium_c.FPDFPage_CountObjects(raw_page), pdfium_c.FPDFPage_GetObject, _IDENTITY)]
     matrix = pdfium_c.FS_MATRIX()
+    bounds = _Bounds()
     for _ in range(_MAX_FORM_DEPTH):
         if not stack:
             break
@@ -300,7 +317,7 @@ def _ruling(raw_page, to_display) -> Ruling:
                 kind = kind_of(obj)
                 if kind != path and kind != form:
                     continue
-                if kind == path and _add_thin_path(obj, parent, to_display, ruling):
+                if kind == path and _add_thin_path(obj, parent, to_display, bounds, ruling):
                     continue
                 pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
                 own = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), parent)
@@ -313,10 +330,19 @@ def _ruling(raw_page, to_display) -> Ruling:
     return ruling
 
 
-def _add_thin_path(raw_path, parent: Matrix, to_display, ruling: Ruling) -> bool:
+class _Bounds:
+    """Buffers for a page object's bounds, made once per page: one call per border, no allocation."""
+
+    __slots__ = ("bottom", "left", "right", "top")
+
+    def __init__(self) -> None:
+        self.left, self.bottom, self.right, self.top = (ctypes.c_float() for _ in range(4))
+
+
+def _add_thin_path(raw_path, parent: Matrix, to_display, bounds: _Bounds, ruling: Ruling) -> bool:
     """Add a path drawn as one line (its bounds thin across) to the ruling from its bounds alone.
 
-    Most producers draw each cell border as a path of its own: five calls
+    Most producers draw each cell border as a path of its own: one call
     for its bounds instead of four per point. Other paths (rectangles, a
     whole grid in one path, under a skewing form) are left to be read point
     by point; False says so.
@@ -324,16 +350,18 @@ def _add_thin_path(raw_path, parent: Matrix, to_display, ruling: Ruling) -> bool
     a, b, c, d, e, f = parent
     if b or c:
         return False
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    left, bottom, right, top = bounds.left, bounds.bottom, bounds.right, bounds.top
     if not pdfium_c.FPDFPageObj_GetBounds(raw_path, left, bottom, right, top):
         return False
-    (x0, y0), (x1, y1) = (to_display(a * x + e, d * y + f) for x, y in ((left.value, bottom.value),
-                                                                        (right.value, top.value)))
+    x0, y0 = to_display(a * left.value + e, d * bottom.value + f)
+    x1, y1 = to_display(a * right.value + e, d * top.value + f)
     width, height = abs(x1 - x0), abs(y1 - y0)
     if min(width, height) > _THIN_PATH:
         return False
-    _add_segments([(x0, (y0 + y1) / 2), (x1, (y0 + y1) / 2)] if width > height
-                  else [((x0 + x1) / 2, y0), ((x0 + x1) / 2, y1)], ruling)
+    if width > height:
+        _add_segment(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2, ruling)
+    else:
+        _add_segment((x0 + x1) / 2, y0, (x0 + x1) / 2, y1, ruling)
     return True
 
 
@@ -358,10 +386,15 @@ def _subpaths(raw_path, matrix: Matrix) -> list[list[tuple[float, float]]]:
 def _add_segments(points: list[tuple[float, float]], ruling: Ruling) -> None:
     """Add the axis-aligned segments of a polyline to the ruling (curves and diagonals skipped)."""
     for (x0, y0), (x1, y1) in pairwise(points):
-        if abs(y1 - y0) <= _AXIS_TOLERANCE and abs(x1 - x0) > _AXIS_TOLERANCE:
-            ruling.horizontal.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
-        elif abs(x1 - x0) <= _AXIS_TOLERANCE and abs(y1 - y0) > _AXIS_TOLERANCE:
-            ruling.vertical.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+        _add_segment(x0, y0, x1, y1, ruling)
+
+
+def _add_segment(x0: float, y0: float, x1: float, y1: float, ruling: Ruling) -> None:
+    """Add a segment to the ruling if it is (nearly) horizontal or vertical."""
+    if abs(y1 - y0) <= _AXIS_TOLERANCE and abs(x1 - x0) > _AXIS_TOLERANCE:
+        ruling.horizontal.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+    elif abs(x1 - x0) <= _AXIS_TOLERANCE and abs(y1 - y0) > _AXIS_TOLERANCE:
+        ruling.vertical.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
 
 
 def chars_to_lines(chars: list[Char]) -> list[TextLine]:

@@ -108,10 +108,11 @@ def _touching_groups(horizontal: list[Segment], vertical: list[Segment]) -> list
 
     heights = [y for y, _, _ in horizontal]
     for j, (x, top, bottom) in enumerate(vertical, start=len(horizontal)):
+        root = find(j)
         for i in range(bisect_left(heights, top - _TOUCH), bisect_right(heights, bottom + _TOUCH)):
             _, left, right = horizontal[i]
             if left - _TOUCH <= x <= right + _TOUCH:
-                parent[find(i)] = find(j)
+                parent[find(i)] = root
     groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
     for i, segment in enumerate(horizontal + vertical):
         groups.setdefault(find(i), ([], []))[0 if i < len(horizontal) else 1].append(segment)
@@ -135,23 +136,21 @@ def _coverage(lines: list[float], segments: list[Segment]) -> list[list[tuple[fl
 
 
 def _drawn(stretches: list[tuple[float, float]], points: list[float]) -> list[bool]:
-    """For each of the ascending ``points``, whether a stretch (give or take the touch tolerance) covers it.
+    """For each of the ``points``, whether a stretch (give or take the touch tolerance) covers it.
 
-    One sweep over the stretches, joined where they overlap, and the points.
+    The stretches are joined where they overlap, then each point is looked up
+    by bisection among their ends.
     """
-    covered: list[tuple[float, float]] = []
+    starts: list[float] = []
+    ends: list[float] = []
     for start, end in sorted(stretches):
-        if covered and start - _TOUCH <= covered[-1][1]:
-            covered[-1] = (covered[-1][0], max(covered[-1][1], end + _TOUCH))
+        if ends and start - _TOUCH <= ends[-1]:
+            ends[-1] = max(ends[-1], end + _TOUCH)
         else:
-            covered.append((start - _TOUCH, end + _TOUCH))
-    out: list[bool] = []
-    k = 0
-    for point in points:
-        while k < len(covered) and covered[k][1] < point:
-            k += 1
-        out.append(k < len(covered) and covered[k][0] <= point)
-    return out
+            starts.append(start - _TOUCH)
+            ends.append(end + _TOUCH)
+    count = len(ends)
+    return [(k := bisect_left(ends, point)) < count and starts[k] <= point for point in points]
 
 
 def _grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:

@@ -1,8 +1,11 @@
-"""Tables printed without ruling lines, read from the page's lines of text.
+"""Tables printed without ruling lines, rebuilt from lines of words, guided by the labels the form prints.
 
 Some producers draw no lines at all (or only some). Such a page still prints
-each row of the form as one line — its label, then its numbers — so rows are
-rebuilt from lines, guided by the labels the form prints:
+each row of the form on one baseline — its label, then its numbers — so rows
+are rebuilt from lines. The lines come either from the page's text (pdfium's
+lines) or, better, from its words' positions (:func:`words_to_flow`): words
+on one baseline make a line, whatever order the producer wrote them in
+(LibreOffice writes each cell's text on its own).
 
 - a line ending in numbers is a row: the text before them is its label;
 - a label wrapped over lines comes with its numbers between the fragments
@@ -13,18 +16,26 @@ rebuilt from lines, guided by the labels the form prints:
   vertical group label and are left out of the rows;
 - running text (sentences, section headings) ends a table.
 
-Blank cells cannot be told apart here (a blank has no position in a line of
-text), so a row with blanks comes out short; ruled tables never go this way.
+With word positions, the numbers of a table are placed in columns: a
+column is where numbers of the table print one above another (their extents
+overlap), so a blank cell (a zero left out) stays an empty cell in its
+column instead of shifting the numbers after it left. From text lines alone
+a blank has no position, and a row with blanks comes out short.
 """
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
 
-from ..template import APPEAL_GROUPS, APPEAL_RESULTS
+from ..template import ACTIVE, APPEAL_GROUPS, APPEAL_RESULTS, REQUEST_COLUMNS, REQUEST_ROWS
 from ..values import looks_like_value
 from .pdf_labels import column_labels, form_labels, headings, is_numbered, label_key
+from .pdf_layout import Char
 
-__all__ = ["Flow", "join_rows", "lines_to_flow"]
+__all__ = ["Flow", "join_rows", "lines_to_flow", "words_to_flow"]
 
 #: A section heading of the report ("五、存在的主要问题及改进情况").
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
@@ -36,49 +47,194 @@ _MAX_LABEL = 60
 _MIN_VALUE_ROWS = 2
 #: ...or the one row of the appeals table.
 _APPEAL_VALUES = len(APPEAL_GROUPS) * len(APPEAL_RESULTS)
+#: Baselines closer than this (in typical word heights) are one line's.
+_SAME_BASELINE = 0.2
+#: A line of labels belongs with a line of numbers it overlaps by this much (in typical word heights).
+_OVERLAP = 0.3
+#: Pieces of one label print closer than this (in typical word heights); cells are further apart.
+_SAME_WORD = 0.3
+#: Digits of one number print closer than this (full-width digits are set wide).
+_SAME_NUMBER = 0.8
+#: A label fragment starting this far (in character heights) left of a row's label is not its continuation
+#: but a group label printed down the side.
+_INDENT = 1.5
+#: Extents of numbers closer than this (pt) are one column.
+_COLUMN_SLACK = 1.0
 
 Flow = list[str | list[list[str]]]
+#: A line of words, left to right; words read from text have no position (NaN coordinates).
+Line = list[Char]
+#: Where something prints across the page: x0, right.
+Span = tuple[float, float]
+
+
+@dataclass(slots=True)
+class _Row:
+    """A row being rebuilt: its label cells, its numbers (as placed words) and where its label starts."""
+
+    cells: list[str]
+    values: list[Char] = field(default_factory=list)
+    x0: float = math.nan
+    #: Where each label cell prints (x0, right), for header rows read from word positions.
+    spans: list[Span] = field(default_factory=list)
+    #: A row of the form printed with every cell blank.
+    blank: bool = False
+
+    def __len__(self) -> int:
+        return len(self.cells) + len(self.values)
 
 
 def lines_to_flow(lines: list[str]) -> Flow:
-    """A page's lines as running text (str) and tables (rows of cell texts), in order."""
+    """A page's lines of text as running text (str) and tables (rows of cell texts), in order."""
+    return _lines_to_flow([[_unplaced(token) for token in line.split()] for line in lines])
+
+
+def words_to_flow(words: list[Char], is_furniture: Callable[[str], object]) -> Flow:
+    """A page's words (:func:`.pdf_layout.page_layout` read over the whole page) as running text and tables.
+
+    Words on one line make a line, so a row comes together however its
+    cells were written, and blank cells keep their columns. Lines that
+    ``is_furniture`` (page numbers) are left out: a page number under a
+    table would be read as a row of it.
+    """
+    return _lines_to_flow([line for line in _words_to_lines(words) if not is_furniture(_text(line))])
+
+
+def _unplaced(text: str) -> Char:
+    return Char(text, math.nan, math.nan, math.nan, math.nan, math.nan)
+
+
+def _words_to_lines(words: list[Char]) -> list[Line]:
+    """Words grouped into the lines of a table's rows, top to bottom.
+
+    Words on one baseline make a line. A label prints a little off the
+    baseline of its numbers (cells centre their text vertically; digits are
+    shorter than CJK), and a label wrapped over lines straddles them: each
+    line of labels joins the line of numbers it overlaps most, if any. Lines
+    of numbers are never joined to each other, so a label printed down the
+    side of several rows cannot bridge them. Within a line, pieces printed
+    one above the other come top to bottom ("（二）部分公开（区分处理的，只计这一情" /
+    "形，不计其他情形）").
+    """
+    if not words:
+        return []
+    heights = sorted(w.bottom - w.top for w in words)
+    typical = heights[len(heights) // 2]
+    lines = _baseline_lines(words, _SAME_BASELINE * typical)
+    rows = [line for line in lines if _is_numbers(line)]
+    joined: dict[int, Line] = {id(row): list(row) for row in rows}
+    out: list[Line] = []
+    for line in lines:
+        if id(line) in joined:
+            out.append(joined[id(line)])
+            continue
+        host = max(rows, key=lambda row: _overlap(line, row, typical), default=None)
+        if host is not None and _overlap(line, host, typical) >= _OVERLAP * typical:
+            joined[id(host)].extend(line)
+        else:
+            out.append(list(line))
+    return [_join_touching([w for stack in _stacks(sorted(line, key=lambda w: w.top)) for w in stack], typical)
+            for line in out]
+
+
+def _is_numbers(line: Line) -> bool:
+    """A line of numbers, perhaps beside a character of a label printed down the side ("本 30 1 0 …")."""
+    return any(looks_like_value(w.text) for w in line) and all(
+        looks_like_value(w.text) or len(w.text) <= _VERTICAL_FRAGMENT for w in line)
+
+
+def _baseline_lines(words: list[Char], tolerance: float) -> list[Line]:
+    """Words whose baselines lie within ``tolerance`` of the next one's, as lines, top to bottom."""
+    lines: list[Line] = []
+    for word in sorted(words, key=lambda w: (w.baseline, w.x0)):
+        if lines and word.baseline - lines[-1][-1].baseline <= tolerance:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return lines
+
+
+def _overlap(labels: Line, numbers: Line, typical: float) -> float:
+    """How far a line of labels (a typical height above its baseline: "一" is flat) overlaps a line of numbers."""
+    top, bottom = min(w.baseline for w in labels) - typical, max(w.baseline for w in labels)
+    return min(bottom, max(w.bottom for w in numbers)) - max(top, min(w.top for w in numbers))
+
+
+def _height(line: Line) -> float:
+    return max(w.bottom - w.top for w in line)
+
+
+def _right(word: Char) -> float:
+    """Where a word ends: the layout boxes a word by its first character, the others are about as wide."""
+    return word.x0 + (word.x1 - word.x0) * len(word.text)
+
+
+def _join_touching(line: Line, typical: float) -> Line:
+    """Words of a line closer than a fraction of a character joined (a word's pieces stacked above it too).
+
+    Numbers join across a wider gap than labels: full-width digits are set
+    wide, while the labels of narrow header cells nearly touch.
+    """
+    joined: Line = []
+    for word in line:
+        if joined and word.x0 - _right(joined[-1]) <= typical * (
+                _SAME_NUMBER if looks_like_value(joined[-1].text + word.text) else _SAME_WORD):
+            last = joined[-1]
+            width = (_right(word) - last.x0) / len(last.text + word.text)
+            joined[-1] = last._replace(text=last.text + word.text, x1=last.x0 + width)
+        else:
+            joined.append(word)
+    return joined
+
+
+def _text(line: Line) -> str:
+    return " ".join(word.text for word in line)
+
+
+def _lines_to_flow(lines: list[Line]) -> Flow:
     flow: Flow = []
-    run: list[str] = []
-    for line in (line.strip() for line in lines):
+    run: list[Line] = []
+    for line in lines:
         if not line:
             continue
-        if _is_running_text(line):
+        text = _text(line)
+        if _is_running_text(text, line):
             flow.extend(_run_to_flow(run))
             run = []
-            flow.append(line)
+            flow.append(text)
         else:
             run.append(line)
     flow.extend(_run_to_flow(run))
     return flow
 
 
-def _is_running_text(line: str) -> bool:
+def _is_running_text(text: str, line: Line) -> bool:
     """A sentence or a section heading, which a table never holds (a heading never ends in numbers)."""
-    key = label_key(line)
-    if "。" in line or len(key) > _MAX_LABEL or any(key.startswith(h) for h in headings()):
+    key = label_key(text)
+    if "。" in text or len(key) > _MAX_LABEL or any(key.startswith(h) for h in headings()):
         return True
     return (len(key) > _VERTICAL_FRAGMENT and bool(_SECTION.match(key)) and not _split(line)[2]
             and not any(key.startswith(label) or label.startswith(key) for label in form_labels()))
 
 
-def _split(line: str) -> tuple[list[str], list[str], list[str]]:
-    """A line's leading fragment, its label and the numbers that end it, the texts as words.
+def _split(line: Line) -> tuple[Line, Line, Line]:
+    """A line's leading fragment, its label (their words' texts as keys) and the numbers that end it.
 
     A label of its own starts at a numbered item, so "法提供 2.没有现成信息…"
-    is the end of a label from the page before ("法提供") and a new label.
+    is the end of a label from the page before ("法提供") and a new label, and
+    in "（三）不 4.保护第三方合法权益" the group label printed beside the row
+    is a fragment (the row's own label is the last numbered item).
     """
-    tokens = line.split()
     count = 0
-    while count < len(tokens) and looks_like_value(tokens[-1 - count]):
+    while count < len(line) and looks_like_value(line[-1 - count].text):
         count += 1
-    words = [label_key(t) for t in tokens[: len(tokens) - count]]
-    start = next((i for i, word in enumerate(words) if i and is_numbered(word)), 0)
-    return words[:start], words[start:], tokens[len(tokens) - count:]
+    labels = [w._replace(text=label_key(w.text)) for w in line[: len(line) - count]]
+    start = next((i for i in range(len(labels) - 1, 0, -1) if is_numbered(labels[i].text)), 0)
+    return labels[:start], labels[start:], line[len(line) - count:]
+
+
+def _key(words: Line) -> str:
+    return "".join(w.text for w in words)
 
 
 def _starts_label(text: str) -> bool:
@@ -93,68 +249,222 @@ def _starts_label(text: str) -> bool:
         label.startswith(text) or (len(label) > _VERTICAL_FRAGMENT and text.startswith(label)) for label in form_labels())
 
 
-def _run_to_flow(run: list[str]) -> Flow:
+def _run_to_flow(run: list[Line]) -> Flow:
     """A run of label-ish lines: one table if it holds enough rows with numbers, else running text.
 
-    Lines without numbers wait (as lists of words) until a line with numbers
-    says whether they end in the start of its label or are rows of their own
-    (headers, group labels).
+    Lines without numbers wait until a line with numbers says whether they
+    end in the start of its label or are rows of their own (headers, group
+    labels; words printed over the numbers rather than left of them). A label
+    beside the numbers but left of the label that waits for them is a group
+    label down the side ("3.要求提供公开出版" / "（五） 7 3 1 11" / "物"). A line without numbers right under a row finishes that row's
+    wrapped label, except for words printed left of where the label starts
+    (a group label running down the side).
     """
-    rows: list[list[str]] = []
-    pending: list[list[str]] = []
+    rows: list[_Row] = []
+    pending: list[Line] = []
     for line in run:
-        fragment, words, values = _split(line)
+        fragment, label, values = _split(line)
+        if not values and not fragment and _is_blank_row(label):
+            rows.extend(_label_rows(pending))
+            rows.append(_Row([_key(label)], x0=label[0].x0, blank=True))
+            pending = []
+            continue
+        if not values:
+            continued = _continuation(label, rows[-1]) if rows and not fragment and not pending \
+                and len(rows[-1]) > 1 else []
+            if continued:
+                _continue_label(rows[-1], _key(continued))
+            pending.extend(part for part in (fragment, [w for w in label if w not in continued]) if part)
+            continue
         if fragment:
             pending.append(fragment)
-        label = "".join(words)
-        if not values:
-            if rows and not pending and len(rows[-1]) > 1 and len(label) > _VERTICAL_FRAGMENT \
-                    and not _starts_label(label):
-                rows[-1][0] += label
-            elif words:
-                pending.append(words)
-            continue
-        start = next((i for i in range(len(pending) - 1, -1, -1) if _starts_label("".join(pending[i]))),
-                     len(pending))
-        if (label and _starts_label(label)) or (
-                not label and all(w in column_labels() for part in pending[start:] for w in part)):
+        if label and pending and _starts_label(_key(pending[-1])) and _beside(label, pending[-1][0].x0):
+            pending.insert(len(pending) - 1, label)
+            label = []
+        start = next((i for i in range(len(pending) - 1, -1, -1) if _starts_label(_key(pending[i]))), len(pending))
+        if (label and _starts_label(_key(label))) or (
+                not label and all(w.text in column_labels() for part in pending[start:] for w in part)) \
+                or any(w.x0 >= values[0].x0 for part in pending[start:] for w in part):
             start = len(pending)
         rows.extend(_label_rows(pending[:start]))
-        label = "".join(w for part in pending[start:] for w in part) + label
-        rows.append([label, *values] if label else values)
+        text = "".join(_key(part) for part in pending[start:]) + _key(label)
+        x0 = (pending[start:] or [label])[0][0].x0 if text else math.nan
+        rows.append(_Row([text] if text else [], values, x0))
         pending = []
     rows.extend(_label_rows(pending))
-    return [rows] if _is_table(rows) else list(run)
+    return [_place(rows)] if _is_table(rows) else [_text(line) for line in run]
 
 
-def _label_rows(parts: list[list[str]]) -> list[list[str]]:
+def _beside(label: Line, x0: float) -> bool:
+    """Whether a label prints left of where a row's label starts (at ``x0``): a group label down the side."""
+    return label[0].x0 < x0 - _INDENT * _height(label)
+
+
+def _is_blank_row(label: Line) -> bool:
+    """Whether a line of words (placed) is the whole label of a row alone: a row whose cells are all blank."""
+    return bool(label) and not math.isnan(label[0].x0) and _key(label) in _row_labels()
+
+
+@cache
+def _row_labels() -> frozenset[str]:
+    """Labels of rows that hold numbers, never a group's heading nor a column's ("（六）其他处理" is either, "总计" both).
+    """
+    rows = (*ACTIVE.rows, *(row for row in REQUEST_ROWS if not row.group and not row.replaces))
+    return frozenset(label_key(v) for label in rows for v in label.variants) - column_labels()
+
+
+def _continuation(label: Line, row: _Row) -> Line:
+    """The words of a line that finish a row's wrapped label: those not left of where the label starts (nor over
+    its numbers: a header repeated below).
+
+    Empty when they begin a label of their own or are too short to tell.
+    """
+    end = row.values[0].x0 if row.values else math.inf
+    words = [w for w in label if not _beside([w], row.x0) and not w.x0 >= end]
+    text = _key(words)
+    return words if len(text) > _VERTICAL_FRAGMENT and not _starts_label(text) else []
+
+
+def _continue_label(row: _Row, text: str) -> None:
+    """Add the rest of a wrapped label to a row's label (to its first number when it has none, as read before)."""
+    if row.cells:
+        row.cells[0] += text
+    else:
+        row.values[0] = row.values[0]._replace(text=row.values[0].text + text)
+
+
+def _place(rows: list[_Row]) -> list[list[str]]:
+    """Rows of cell texts, each number in its column when every number has a position.
+
+    Columns are taken per block of rows under one header (the active table
+    prints blocks of one and of three columns): from the header's column
+    labels when it names more columns than the numbers fill (a table with
+    few rows, the appeals table's one row, leaves whole columns blank),
+    else from where the numbers print. A row with blanks gets empty cells
+    where its numbers are missing.
+    """
+    placed: list[list[str]] = []
+    for block in _blocks(rows):
+        values = [v for row in block for v in row.values]
+        if any(math.isnan(v.x0) for v in values):
+            placed.extend(row.cells + [v.text for v in row.values] for row in block)
+            continue
+        columns = _columns([(v.x0, _right(v)) for v in values])
+        heads = _columns(_head_spans(block))
+        if len(heads) > len(columns) and all(_fits(row.values, heads) for row in block):
+            columns = heads
+        placed.extend(row.cells + (_slots(row.values, columns) if row.values or row.blank else []) for row in block)
+    return placed
+
+
+@cache
+def _leaf_labels() -> frozenset[str]:
+    """Column labels that head a column of numbers of their own (not "行政复议" over five, nor "信息内容")."""
+    labels = (*ACTIVE.columns, *REQUEST_COLUMNS, *APPEAL_RESULTS)
+    return frozenset(label_key(v) for label in labels for v in label.variants)
+
+
+def _head_spans(block: list[_Row]) -> list[Span]:
+    """Where the header of a block prints the labels of its columns of numbers ("采购总金额（单位：万元）" too)."""
+    return [span for row in block if not row.values for cell, span in zip(row.cells, row.spans)
+            if any(cell.startswith(label) for label in _leaf_labels())]
+
+
+def _fits(values: list[Char], columns: list[Span]) -> bool:
+    """Whether a row's numbers fall into distinct columns."""
+    return len({_column_of(v, columns) for v in values}) == len(values)
+
+
+def _column_of(value: Char, columns: list[Span]) -> int:
+    """The column a number prints in: the nearest, by left edges, centres or right edges (however aligned)."""
+    left, right = value.x0, _right(value)
+    return min(range(len(columns)), key=lambda i: min(
+        abs(left - columns[i][0]), abs(right - columns[i][1]), abs(left + right - sum(columns[i])) / 2))
+
+
+def _blocks(rows: list[_Row]) -> list[list[_Row]]:
+    """Rows split before each header row (a row of labels without numbers that names a column)."""
+    blocks: list[list[_Row]] = [[]]
+    for row in rows:
+        if not row.values and any(cell in column_labels() for cell in row.cells) and blocks[-1]:
+            blocks.append([])
+        blocks[-1].append(row)
+    return blocks
+
+
+def _columns(spans: list[Span]) -> list[Span]:
+    """Overlapping spans merged into columns, left to right (numbers of one column overlap however aligned)."""
+    columns: list[Span] = []
+    for x0, x1 in sorted(spans):
+        if columns and x0 <= columns[-1][1] + _COLUMN_SLACK:
+            columns[-1] = (columns[-1][0], max(columns[-1][1], x1))
+        else:
+            columns.append((x0, x1))
+    return columns
+
+
+def _slots(values: list[Char], columns: list[Span]) -> list[str]:
+    """A row's numbers in the columns they print in, blank columns empty."""
+    slots = [""] * len(columns)
+    for value in values:
+        slots[_column_of(value, columns)] = value.text
+    return slots
+
+
+def _label_rows(parts: list[Line]) -> list[_Row]:
     """Lines of labels between rows of numbers as one row of whole labels.
 
     Header cells wrap ("本年废" / "止件数", "自然" / "人") and group labels run
     down the side a character or two a line ("三、" "本年" "度办" …): pieces
     are joined while they still spell the start of a label the form prints;
-    what is left of one or two characters is layout debris.
+    what is left of one or two characters is layout debris. With positions,
+    pieces are joined within a stack (each printed under the one before) and
+    the cells come left to right, as the columns they head ("现行有效" prints
+    above "信息内容 本年制发件数 …" when its cell wraps and the others do not).
     """
-    words: list[str] = []
-    for word in (w for part in parts for w in part):
-        if words and words[-1] not in form_labels() and _is_label_start(words[-1] + word):
-            words[-1] += word
+    words = [w for part in parts for w in part]
+    stacks = [words] if any(math.isnan(w.x0) for w in words) else _stacks(words)
+    cells = [cell for stack in stacks for cell in _join_pieces(stack)]
+    kept = [(text, span) for text, span in cells if len(text) > _VERTICAL_FRAGMENT or text in form_labels()]
+    return [_Row([text for text, _ in kept], spans=[span for _, span in kept])] if kept else []
+
+
+def _stacks(words: Line) -> list[Line]:
+    """Words (top to bottom) in stacks, each word under the one it overlaps, stacks left to right."""
+    stacks: list[Line] = []
+    for word in words:
+        under = [s for s in stacks if s[-1].x0 <= _right(word) and word.x0 <= _right(s[-1])]
+        if under:
+            min(under, key=lambda s: abs(s[-1].x0 - word.x0)).append(word)
         else:
-            words.append(word)
-    kept = [w for w in words if len(w) > _VERTICAL_FRAGMENT or w in form_labels()]
-    return [kept] if kept else []
+            stacks.append([word])
+    return sorted(stacks, key=lambda s: s[0].x0)
+
+
+def _join_pieces(pieces: Line) -> list[tuple[str, Span]]:
+    """Pieces joined while they still spell the start of a label the form prints, with where they print."""
+    joined: list[tuple[str, Span]] = []
+    for piece in pieces:
+        span = (piece.x0, _right(piece))
+        if joined and joined[-1][0] not in form_labels() and _is_label_start(joined[-1][0] + piece.text):
+            text, (x0, x1) = joined[-1]
+            joined[-1] = (text + piece.text, (min(x0, span[0]), max(x1, span[1])))
+        else:
+            joined.append((piece.text, span))
+    return joined
 
 
 def _is_label_start(text: str) -> bool:
     return any(label.startswith(text) for label in form_labels())
 
 
-def _is_table(rows: list[list[str]]) -> bool:
+def _is_table(rows: list[_Row]) -> bool:
     """Rows make a table when several hold numbers, or one is a row of the form (the appeals row has no label)."""
-    with_values = [row for row in rows if len(row) > 1 or (row and looks_like_value(row[0]))]
+    with_values = [row for row in rows if len(row) > 1 or row.values]
     return (len(with_values) >= _MIN_VALUE_ROWS
             or any(len(row) >= _APPEAL_VALUES for row in with_values)
-            or any(_starts_label(row[0]) and not is_numbered(row[0]) for row in with_values))
+            or any(row.cells and _starts_label(row.cells[0]) and not is_numbered(row.cells[0])
+                   for row in with_values))
 
 
 def join_rows(upper: list[list[str]], lower: list[list[str]]) -> list[list[str]]:

@@ -1,0 +1,114 @@
+"""Tables drawn without ruling lines, rebuilt from the positions of their words (pdf_words.words_to_flow).
+
+The fixtures under fixtures/pdf/unruled/ are table pages of generated
+reports (scripts/make_corpus.py, LibreOffice: each cell's text written on
+its own) with every path taken out of the content streams; 淮安 2024 is
+stripped here as in test_read_pdf.py.
+"""
+import io
+import re
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+from conftest import FIXTURES, SAMPLES
+
+from extractor.readers.pdf_layout import page_layout, page_ruling, page_text
+from extractor.readers.pdf_words import words_to_flow
+from extractor.values import clean_text
+
+UNRULED = FIXTURES / "pdf" / "unruled"
+#: g0005 (--count 36 --seed 1): zeros left blank, the appeals table one row of values under a wrapped header.
+BLANK_CELLS = UNRULED / "blank_cells_libreoffice.pdf"
+#: g0032 (--count 36 --seed 1): labels and numbers written cell by cell, zeros as "无", "/", "-" or "—".
+CELLS_APART = UNRULED / "cells_written_apart_libreoffice.pdf"
+HUAIAN = SAMPLES / "huaian_szf_2024.pdf"
+#: A page number ("- 4 -") as pdf.py tells page furniture.
+PAGE_NUMBER = re.compile(r"^[-\s]*\d+[-\s]*$")
+
+
+def unruled(path) -> pdfium.PdfDocument:
+    """A PDF with every drawn path removed (pdfium rewrites the content: fine for 淮安's fonts)."""
+    document = pdfium.PdfDocument(str(path))
+    for page in document:
+        for obj in list(page.get_objects(max_depth=0)):
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+                page.remove_obj(obj)
+        page.gen_content()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return pdfium.PdfDocument(buffer.getvalue())
+
+
+def page_rows(document: pdfium.PdfDocument, number: int) -> list[list[str]]:
+    """The rows of every table words_to_flow finds on a page, read word by word over the whole page."""
+    page = document[number - 1]
+    textpage = page.get_textpage()
+    width, height = page.get_size()
+    layout = page_layout(page, textpage, page_text(textpage), number, page_ruling(page), [(0.0, 0.0, width, height)])
+    flow = words_to_flow(layout.chars, PAGE_NUMBER.match)
+    return [row for part in flow if not isinstance(part, str) for row in part]
+
+
+def row_after(rows: list[list[str]], label: str) -> list[str]:
+    """The cells right of the cell whose text is ``label``."""
+    for row in rows:
+        keys = [clean_text(cell) for cell in row]
+        if clean_text(label) in keys:
+            return row[keys.index(clean_text(label)) + 1:]
+    raise AssertionError(f"no row labelled {label!r}")
+
+
+@pytest.fixture(scope="module")
+def huaian_page4():
+    return page_rows(unruled(HUAIAN), 4)
+
+
+@pytest.fixture(scope="module")
+def blank_cells_page2():
+    return page_rows(pdfium.PdfDocument(str(BLANK_CELLS)), 2)
+
+
+@pytest.fixture(scope="module")
+def cells_apart():
+    document = pdfium.PdfDocument(str(CELLS_APART))
+    return page_rows(document, 1), page_rows(document, 2)
+
+
+def test_blank_cells_stay_empty_cells_in_their_columns(blank_cells_page2):
+    assert row_after(blank_cells_page2, "四、结转下年度继续办理") == ["", "1", "", "", "", "3", "4"]
+
+
+def test_one_row_of_values_takes_its_columns_from_the_header(blank_cells_page2):
+    values = next(row for row in blank_cells_page2 if len(row) == 15)
+    assert values == ["0", "", "0", "", "0", "2", "", "3", "0", "5", "3", "0", "", "0", "3"]
+
+
+def test_label_written_apart_from_its_numbers_is_one_row(cells_apart):
+    assert row_after(cells_apart[1], "一、本年新收政府信息公开申请数量") == ["13", "15", "10", "13", "16", "11", "78"]
+
+
+def test_wrapped_header_cell_comes_in_column_order(cells_apart):
+    header = next(row for row in cells_apart[0] if "本年制发件数" in row)
+    assert header[-3:] == ["本年制发件数", "本年废止件数", "现行有效件数"]
+
+
+def test_label_wrapped_on_the_next_page_line_is_finished_not_a_new_row(cells_apart):
+    assert row_after(cells_apart[1], "2.其他法律行政法规禁止公开") == ["无", "2", "/", "1", "2", "/", "5"]
+
+
+def test_label_wrapped_around_its_numbers_is_one_row(huaian_page4):
+    row = row_after(huaian_page4, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
+    assert row == ["447", "7", "0", "0", "0", "0", "454"]
+
+
+def test_group_label_printed_beside_a_row_is_not_part_of_its_label(huaian_page4):
+    assert row_after(huaian_page4, "4.保护第三方合法权益") == ["6", "0", "0", "0", "0", "0", "6"]
+
+
+def test_digits_read_one_by_one_are_one_number(huaian_page4):
+    assert row_after(huaian_page4, "一、本年新收政府信息公开申请数量")[0] == "3001"
+
+
+def test_page_number_under_a_table_adds_no_column(huaian_page4):
+    assert row_after(huaian_page4, "1.本机关不掌握相关政府信息") == ["746", "12", "0", "0", "10", "1", "769"]

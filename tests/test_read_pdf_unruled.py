@@ -22,6 +22,8 @@ UNRULED = FIXTURES / "pdf" / "unruled"
 BLANK_CELLS = UNRULED / "blank_cells_libreoffice.pdf"
 #: g0032 (--count 36 --seed 1): labels and numbers written cell by cell, zeros as "无", "/", "-" or "—".
 CELLS_APART = UNRULED / "cells_written_apart_libreoffice.pdf"
+#: g0014 (--count 36 --seed 1) page 3: the total "１４８" wraps in its narrow cell ("１４" / "８").
+NUMBER_WRAPPED = UNRULED / "number_wrapped_in_its_cell_libreoffice.pdf"
 HUAIAN = SAMPLES / "huaian_szf_2024.pdf"
 #: A page number ("- 4 -") as pdf.py tells page furniture.
 PAGE_NUMBER = re.compile(r"^[-\s]*\d+[-\s]*$")
@@ -112,3 +114,12 @@ def test_digits_read_one_by_one_are_one_number(huaian_page4):
 
 def test_page_number_under_a_table_adds_no_column(huaian_page4):
     assert row_after(huaian_page4, "1.本机关不掌握相关政府信息") == ["746", "12", "0", "0", "10", "1", "769"]
+
+
+def test_group_label_printed_down_the_side_is_one_label(huaian_page4):
+    assert any(clean_text(row[0]) == clean_text("（三）不予公开") for row in huaian_page4 if row)
+
+
+def test_number_wrapped_in_its_cell_is_one_number():
+    rows = page_rows(pdfium.PdfDocument(str(NUMBER_WRAPPED)), 1)
+    assert row_after(rows, "（七）总计") == ["80", "33", "５", "７", "１６", "7", "１４８"]

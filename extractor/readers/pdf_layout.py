@@ -41,8 +41,8 @@ _AXIS_TOLERANCE = 1.0
 _SAME_LINE = 0.3
 #: Characters whose glyph sits on the baseline.
 _DIGITS = frozenset("0123456789")
-#: A word: a run of printed characters (pdfium generates the spaces and line breaks between them).
-_WORD = re.compile(r"[^\x00-\x20\s]+")
+#: A word (a run of printed characters: pdfium generates the spaces between them) or a line break.
+_WORD_OR_BREAK = re.compile(r"[^\x00-\x20\s]+|\n")
 #: A character printed twice in a row: a faux-bold copy, or a number such as "11".
 _REPEAT = re.compile(r"(.)\1")
 #: How many of its first characters size a line of text.
@@ -144,10 +144,9 @@ def leading_lines(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str,
     height ("一" is flat, digits print smaller than CJK: "2024 年…").
     """
     reader = _Reader.of(page, textpage)
-    spans = ([i for match in _WORD.finditer(text, start, end) for i in range(*match.span())]
-             for start, end in _line_spans(text))
     lines = []
-    for printed in islice(filter(None, spans), count):
+    for words in islice(_line_words(text), count):
+        printed = [i for a, b in words for i in range(a, b)]
         boxes = [reader.box(i) for i in printed[:_SIZE_SAMPLE]]
         lines.append(TextLine("".join(text[i] for i in printed), min(b[1] for b in boxes),
                               max(b[3] - b[1] for b in boxes)))
@@ -209,40 +208,37 @@ class _Reader:
 
     def read(self, text: str, regions: list[BBox]) -> tuple[list[Char], list[TextLine]]:
         """Printed words inside ``regions`` (whitespace, which pdfium also generates between words, left
-        out), duplicates dropped; the lines of text starting outside them, whole."""
+        out), duplicates dropped; the lines of text starting outside them, whole.
+
+        A word is one Char with its first character's box (one call instead of
+        one per character): that is enough to place it in its cell (a word
+        never spans two: pdfium breaks the text at the gap between cells) and
+        on its line. A word in which a character repeats is read character by
+        character instead: it may hold a faux-bold copy to drop (or be "11").
+        """
         chars: list[Char] = []
         lines: list[TextLine] = []
         seen: set[tuple[str, int, int]] = set()
-        for start, end in _line_spans(text):
-            words = [match.span() for match in _WORD.finditer(text, start, end)]
-            if not words:
-                continue
+        for words in _line_words(text):
             first = self.box(words[0][0])
             x0, top, x1, bottom = first
             if not _inside((x0 + x1) / 2, (top + bottom) / 2, regions):
                 lines.append(TextLine("".join(text[a:b] for a, b in words), top, bottom - top))
                 continue
             for a, b in words:
-                for char in self.word(text, a, b, first):
+                spelled = text[a:b]
+                if _REPEAT.search(spelled) is None:
+                    char = self.char(spelled, a, first or self.box(a))
                     if _unseen(char, seen):
                         chars.append(char)
+                else:
+                    chars.extend(char for char in self.spelled(text, a, b, first) if _unseen(char, seen))
                 first = None
         return chars, lines
 
-    def word(self, text: str, start: int, end: int, first: BBox | None) -> list[Char]:
-        """A word as one Char with its first character's box (``first``, when already read): one call
-        instead of one per character.
-
-        The first character is enough to place a word in its cell (a word
-        never spans two: pdfium breaks the text at the gap between cells)
-        and on its line. Character by character instead where a character
-        repeats in a row: a faux-bold copy to drop (or "11").
-        """
-        first = first or self.box(start)
-        spelled = text[start:end]
-        if _REPEAT.search(spelled) is None:
-            return [self.char(spelled, start, first)]
-        return [self.char(text[i], i, first if i == start else self.box(i)) for i in range(start, end)]
+    def spelled(self, text: str, start: int, end: int, first: BBox | None) -> list[Char]:
+        """A word character by character, its first character's box ``first`` when already read."""
+        return [self.char(text[i], i, (i == start and first) or self.box(i)) for i in range(start, end)]
 
     def char(self, text: str, index: int, box: BBox) -> Char:
         """A character (or word) with its baseline: a digit sits on it (its glyph's bottom, no call), any
@@ -264,15 +260,20 @@ def _unseen(char: Char, seen: set[tuple[str, int, int]]) -> bool:
     return True
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    """Start and end index of each line of a page's text (pdfium puts a line break between its lines)."""
-    spans = []
-    start = 0
-    while (end := text.find("\n", start)) >= 0:
-        spans.append((start, end))
-        start = end + 1
-    spans.append((start, len(text)))
-    return spans
+def _line_words(text: str) -> list[list[tuple[int, int]]]:
+    """Start and end index of each word of a page's text, line by line (pdfium puts a line break between
+    its lines), lines without a printed character left out; one pass of one pattern over the page."""
+    lines: list[list[tuple[int, int]]] = []
+    words: list[tuple[int, int]] = []
+    for match in _WORD_OR_BREAK.finditer(text):
+        if match.group() != "\n":
+            words.append(match.span())
+        elif words:
+            lines.append(words)
+            words = []
+    if words:
+        lines.append(words)
+    return lines
 
 
 def _inside(x: float, y: float, regions: list[BBox]) -> bool:

@@ -37,26 +37,31 @@ class Grid:
     xs: list[float]
     ys: list[float]
     spans: list[tuple[int, int, int, int]]
-    _owner: dict[tuple[int, int], int] = field(default_factory=dict)
+    _owner: list[int | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        cols = len(self.xs) - 1
+        self._owner = [None] * (cols * (len(self.ys) - 1))
         for index, (row, col, rowspan, colspan) in enumerate(self.spans):
             for r in range(row, row + rowspan):
-                for c in range(col, col + colspan):
-                    self._owner[(r, c)] = index
+                self._owner[r * cols + col:r * cols + col + colspan] = [index] * colspan
 
     @property
     def bbox(self) -> BBox:
         return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
 
-    def rect(self, index: int) -> BBox:
-        row, col, rowspan, colspan = self.spans[index]
-        return self.xs[col], self.ys[row], self.xs[col + colspan], self.ys[row + rowspan]
+    def rects(self) -> list[BBox]:
+        """Each cell's box, in the order of ``spans``."""
+        xs, ys = self.xs, self.ys
+        return [(xs[col], ys[row], xs[col + colspan], ys[row + rowspan]) for row, col, rowspan, colspan in self.spans]
 
     def cell_at(self, x: float, y: float) -> int | None:
         """The index of the cell a point falls in, or None outside every cell."""
+        cols = len(self.xs) - 1
         col, row = bisect_right(self.xs, x) - 1, bisect_right(self.ys, y) - 1
-        return self._owner.get((row, col))
+        if 0 <= col < cols and 0 <= row < len(self.ys) - 1:
+            return self._owner[row * cols + col]
+        return None
 
 
 def ruled_grids(ruling: Ruling) -> list[Grid]:
@@ -196,7 +201,7 @@ def _rectangles(v_drawn: Drawn, h_drawn: Drawn, rows: int, cols: int) -> list[tu
                 c1 += 1
             while r1 + 1 < rows and not h_drawn[r1 + 1][c]:
                 r1 += 1
-            if (r1, c1) == (r, c):
+            if r1 == r and c1 == c:
                 if v_drawn[c][r] and v_drawn[c + 1][r] and h_drawn[r][c] and h_drawn[r + 1][c]:
                     spans.append((r, c, 1, 1))
                 elif not _open_beside(v_drawn, h_drawn, r, c, rows, cols):

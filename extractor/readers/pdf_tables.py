@@ -66,8 +66,8 @@ def page_pieces(layout: PageLayout, grids: list[Grid]) -> tuple[list[Piece], lis
 
 def _piece(grid: Grid, members: list[list[Char]], page: int) -> Piece:
     """A grid's cells, each with the text printed inside it."""
-    cells = [Cell(_cell_text(chars), row, col, rowspan, colspan, grid.rect(index))
-             for index, ((row, col, rowspan, colspan), chars) in enumerate(zip(grid.spans, members))]
+    cells = [Cell(_cell_text(chars), row, col, rowspan, colspan, rect)
+             for (row, col, rowspan, colspan), chars, rect in zip(grid.spans, members, grid.rects())]
     return Piece(cells, page, grid.bbox)
 
 

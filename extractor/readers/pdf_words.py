@@ -30,7 +30,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..template import ACTIVE, APPEAL_GROUPS, APPEAL_RESULTS, REQUEST_COLUMNS, REQUEST_ROWS
+from ..template import (
+    ACTIVE,
+    APPEAL_GROUPS,
+    APPEAL_RESULTS,
+    REQUEST_COLUMNS,
+    REQUEST_ROWS,
+)
 from ..values import looks_like_value
 from .pdf_labels import column_labels, form_labels, headings, is_numbered, label_key
 from .pdf_layout import Char
@@ -53,11 +59,15 @@ _SAME_BASELINE = 0.2
 _OVERLAP = 0.3
 #: Pieces of one label print closer than this (in typical word heights); cells are further apart.
 _SAME_WORD = 0.3
-#: Digits of one number print closer than this (full-width digits are set wide).
+#: Digits of one number print closer than this.
 _SAME_NUMBER = 0.8
+#: Full-width digits of one number print closer than this (in glyph widths: they are set an em apart).
+_SAME_WIDE_NUMBER = 1.6
 #: A label fragment starting this far (in character heights) left of a row's label is not its continuation
 #: but a group label printed down the side.
 _INDENT = 1.5
+#: At most this many numbers of a row wrap in their cells (the totals).
+_MAX_WRAPPED = 2
 #: Extents of numbers closer than this (pt) are one column.
 _COLUMN_SLACK = 1.0
 
@@ -93,11 +103,17 @@ def words_to_flow(words: list[Char], is_furniture: Callable[[str], object]) -> F
     """A page's words (:func:`.pdf_layout.page_layout` read over the whole page) as running text and tables.
 
     Words on one line make a line, so a row comes together however its
-    cells were written, and blank cells keep their columns. Lines that
-    ``is_furniture`` (page numbers) are left out: a page number under a
-    table would be read as a row of it.
+    cells were written, and blank cells keep their columns. The first and
+    last lines are left out when they ``is_furniture`` (page numbers): a page
+    number under a table would be read as a row of it. Only those: a row of
+    a table may look like a page number ("0 0").
     """
-    return _lines_to_flow([line for line in _words_to_lines(words) if not is_furniture(_text(line))])
+    lines = _words_to_lines(words)
+    while lines and is_furniture(_text(lines[-1])):
+        lines.pop()
+    while lines and is_furniture(_text(lines[0])):
+        lines.pop(0)
+    return _lines_to_flow(lines)
 
 
 def _unplaced(text: str) -> Char:
@@ -177,8 +193,7 @@ def _join_touching(line: Line, typical: float) -> Line:
     """
     joined: Line = []
     for word in line:
-        if joined and word.x0 - _right(joined[-1]) <= typical * (
-                _SAME_NUMBER if looks_like_value(joined[-1].text + word.text) else _SAME_WORD):
+        if joined and word.x0 - _right(joined[-1]) <= _join_gap(joined[-1], word, typical):
             last = joined[-1]
             width = (_right(word) - last.x0) / len(last.text + word.text)
             joined[-1] = last._replace(text=last.text + word.text, x1=last.x0 + width)
@@ -187,11 +202,29 @@ def _join_touching(line: Line, typical: float) -> Line:
     return joined
 
 
+def _join_gap(left: Char, right: Char, typical: float) -> float:
+    """How far apart (pt) two pieces of a line may print and still be one word.
+
+    Full-width digits are set an em apart, about twice their glyphs' width,
+    which is all a piece tells of its width.
+    """
+    if not looks_like_value(left.text + right.text):
+        return _SAME_WORD * typical
+    if _is_wide(left.text[-1]) and _is_wide(right.text[0]):
+        return _SAME_WIDE_NUMBER * (right.x1 - right.x0)
+    return _SAME_NUMBER * typical
+
+
+def _is_wide(char: str) -> bool:
+    return "０" <= char <= "９"
+
+
 def _text(line: Line) -> str:
     return " ".join(word.text for word in line)
 
 
 def _lines_to_flow(lines: list[Line]) -> Flow:
+    """Lines as running text and runs of table lines, each run read as a table (or text, if it is none)."""
     flow: Flow = []
     run: list[Line] = []
     for line in lines:
@@ -256,9 +289,11 @@ def _run_to_flow(run: list[Line]) -> Flow:
     end in the start of its label or are rows of their own (headers, group
     labels; words printed over the numbers rather than left of them). A label
     beside the numbers but left of the label that waits for them is a group
-    label down the side ("3.要求提供公开出版" / "（五） 7 3 1 11" / "物"). A line without numbers right under a row finishes that row's
-    wrapped label, except for words printed left of where the label starts
-    (a group label running down the side).
+    label down the side ("3.要求提供公开出版" / "（五） 7 3 1 11" / "物"). A
+    line without numbers right under a row finishes that row's wrapped
+    label, except for words printed left of where the label starts (a group
+    label running down the side); one that is a whole row label is a row
+    whose cells are all blank.
     """
     rows: list[_Row] = []
     pending: list[Line] = []
@@ -270,21 +305,24 @@ def _run_to_flow(run: list[Line]) -> Flow:
             pending = []
             continue
         if not values:
-            continued = _continuation(label, rows[-1]) if rows and not fragment and not pending \
-                and len(rows[-1]) > 1 else []
+            continued = _continuation(label, rows[-1]) if rows and rows[-1].cells and rows[-1].values \
+                and not fragment and not pending else []
             if continued:
-                _continue_label(rows[-1], _key(continued))
+                rows[-1].cells[0] += _key(continued)
             pending.extend(part for part in (fragment, [w for w in label if w not in continued]) if part)
+            continue
+        if not label and not fragment and not pending and rows and _wrapped_digits(values, rows[-1].values):
+            rows[-1].values = [_finish_number(upper, values) for upper in rows[-1].values]
             continue
         if fragment:
             pending.append(fragment)
-        if label and pending and _starts_label(_key(pending[-1])) and _beside(label, pending[-1][0].x0):
+        if label and pending and _starts_row(_key(pending[-1])) and _beside(label, pending[-1][0].x0):
             pending.insert(len(pending) - 1, label)
             label = []
         start = next((i for i in range(len(pending) - 1, -1, -1) if _starts_label(_key(pending[i]))), len(pending))
         if (label and _starts_label(_key(label))) or (
                 not label and all(w.text in column_labels() for part in pending[start:] for w in part)) \
-                or any(w.x0 >= values[0].x0 for part in pending[start:] for w in part):
+                or any(_over(w, values[0]) for part in pending[start:] for w in part):
             start = len(pending)
         rows.extend(_label_rows(pending[:start]))
         text = "".join(_key(part) for part in pending[start:]) + _key(label)
@@ -292,12 +330,60 @@ def _run_to_flow(run: list[Line]) -> Flow:
         rows.append(_Row([text] if text else [], values, x0))
         pending = []
     rows.extend(_label_rows(pending))
-    return [_place(rows)] if _is_table(rows) else [_text(line) for line in run]
+    return [_place(_join_side_labels(rows))] if _is_table(rows) else [_text(line) for line in run]
+
+
+def _join_side_labels(rows: list[_Row]) -> list[_Row]:
+    """Pieces of a group label printed down the side of its rows, joined into the first piece's row.
+
+    "（三）不" prints beside the row "4.保护第三方合法权益" and "予公开" under
+    it: each is left alone as a row of its own, with the row between. Rows
+    with numbers between the pieces keep the label open.
+    """
+    joined: list[_Row] = []
+    start: _Row | None = None
+    for row in rows:
+        piece = _side_piece(row)
+        if piece and start is not None and _is_label_start(start.cells[0] + piece):
+            start.cells[0] += piece
+            continue
+        if piece:
+            start = None if piece in form_labels() else row
+        joined.append(row)
+    return joined
+
+
+def _side_piece(row: _Row) -> str:
+    """The text of a row that is one piece of a label alone (no numbers, not a blank row), else ""."""
+    return row.cells[0] if len(row.cells) == 1 and not row.values and not row.blank else ""
+
+
+def _wrapped_digits(lower: Line, upper: Line) -> bool:
+    """Whether a line of numbers alone is the end of numbers wrapped in narrow cells of the row above
+    ("14" / "8" in the total column): each starts where a number of two digits or more above starts.
+    """
+    return len(lower) <= _MAX_WRAPPED and all(
+        any(abs(v.x0 - u.x0) <= _COLUMN_SLACK and len(u.text) > 1 for u in upper) for v in lower)
+
+
+def _finish_number(upper: Char, lower: Line) -> Char:
+    rest = "".join(v.text for v in lower if abs(v.x0 - upper.x0) <= _COLUMN_SLACK)
+    return upper._replace(text=upper.text + rest)
+
+
+def _over(word: Char, number: Char) -> bool:
+    """Whether a word prints over a row's first number rather than beside it (a column's header, not a label)."""
+    return word.x0 >= number.x0 - _INDENT * (word.bottom - word.top)
 
 
 def _beside(label: Line, x0: float) -> bool:
     """Whether a label prints left of where a row's label starts (at ``x0``): a group label down the side."""
     return label[0].x0 < x0 - _INDENT * _height(label)
+
+
+def _starts_row(text: str) -> bool:
+    """Whether a text begins the label of a row (numbered, or the start of one; not of a column: "处理决定数量")."""
+    return is_numbered(text) or any(label.startswith(text) for label in _row_labels())
 
 
 def _is_blank_row(label: Line) -> bool:
@@ -307,8 +393,7 @@ def _is_blank_row(label: Line) -> bool:
 
 @cache
 def _row_labels() -> frozenset[str]:
-    """Labels of rows that hold numbers, never a group's heading nor a column's ("（六）其他处理" is either, "总计" both).
-    """
+    """Labels of rows that hold numbers and never head a group of rows ("（六）其他处理" may) nor a column ("总计")."""
     rows = (*ACTIVE.rows, *(row for row in REQUEST_ROWS if not row.group and not row.replaces))
     return frozenset(label_key(v) for label in rows for v in label.variants) - column_labels()
 
@@ -317,20 +402,15 @@ def _continuation(label: Line, row: _Row) -> Line:
     """The words of a line that finish a row's wrapped label: those not left of where the label starts (nor over
     its numbers: a header repeated below).
 
-    Empty when they begin a label of their own or are too short to tell.
+    Empty when they begin a label of their own or, without positions, are
+    too short to tell from a group label's characters ("益" finishes
+    "4.保护第三方合法权" when printed under it).
     """
     end = row.values[0].x0 if row.values else math.inf
     words = [w for w in label if not _beside([w], row.x0) and not w.x0 >= end]
     text = _key(words)
-    return words if len(text) > _VERTICAL_FRAGMENT and not _starts_label(text) else []
-
-
-def _continue_label(row: _Row, text: str) -> None:
-    """Add the rest of a wrapped label to a row's label (to its first number when it has none, as read before)."""
-    if row.cells:
-        row.cells[0] += text
-    else:
-        row.values[0] = row.values[0]._replace(text=row.values[0].text + text)
+    placed = bool(words) and not math.isnan(row.x0)
+    return words if (len(text) > _VERTICAL_FRAGMENT or placed) and not _starts_label(text) else []
 
 
 def _place(rows: list[_Row]) -> list[list[str]]:
@@ -366,8 +446,15 @@ def _leaf_labels() -> frozenset[str]:
 
 def _head_spans(block: list[_Row]) -> list[Span]:
     """Where the header of a block prints the labels of its columns of numbers ("采购总金额（单位：万元）" too)."""
-    return [span for row in block if not row.values for cell, span in zip(row.cells, row.spans)
-            if any(cell.startswith(label) for label in _leaf_labels())]
+    return [span for row in block if not row.values for cell, span in zip(row.cells, row.spans) if _heads_column(cell)]
+
+
+def _heads_column(cell: str) -> bool:
+    """Whether a header cell is the label of a column of numbers, perhaps with its unit or cut short
+    ("采购总金额（单位：万元）", "社会公益" when "组织" printed apart)."""
+    head = cell.split("(")[0]
+    return head in _leaf_labels() or (len(head) > _VERTICAL_FRAGMENT and any(
+        label.startswith(head) for label in _leaf_labels()))
 
 
 def _fits(values: list[Char], columns: list[Span]) -> bool:
@@ -420,20 +507,34 @@ def _label_rows(parts: list[Line]) -> list[_Row]:
     what is left of one or two characters is layout debris. With positions,
     pieces are joined within a stack (each printed under the one before) and
     the cells come left to right, as the columns they head ("现行有效" prints
-    above "信息内容 本年制发件数 …" when its cell wraps and the others do not).
+    above "信息内容 本年制发件数 …" when its cell wraps and the others do not),
+    and a whole row label among them is a row of its own whose cells are all
+    blank ("4.保护第三方合法权" / "益" with no numbers beside).
     """
     words = [w for part in parts for w in part]
-    stacks = [words] if any(math.isnan(w.x0) for w in words) else _stacks(words)
-    cells = [cell for stack in stacks for cell in _join_pieces(stack)]
-    kept = [(text, span) for text, span in cells if len(text) > _VERTICAL_FRAGMENT or text in form_labels()]
-    return [_Row([text for text, _ in kept], spans=[span for _, span in kept])] if kept else []
+    placed = not any(math.isnan(w.x0) for w in words)
+    cells = [cell for stack in (_stacks(words) if placed else [words]) for cell in _join_pieces(stack)]
+    rows: list[_Row] = []
+    for text, span in cells:
+        if placed and text in _row_labels():
+            rows.append(_Row([text], x0=span[0], blank=True))
+        elif len(text) > _VERTICAL_FRAGMENT or text in form_labels():
+            if not rows or rows[-1].blank:
+                rows.append(_Row([]))
+            rows[-1].cells.append(text)
+            rows[-1].spans.append(span)
+    return rows
 
 
 def _stacks(words: Line) -> list[Line]:
-    """Words (top to bottom) in stacks, each word under the one it overlaps, stacks left to right."""
+    """Words (top to bottom) in stacks, each word under the one it overlaps, stacks left to right.
+
+    A word on the same baseline is beside, not under (its estimated extent may overlap its neighbour's).
+    """
     stacks: list[Line] = []
     for word in words:
-        under = [s for s in stacks if s[-1].x0 <= _right(word) and word.x0 <= _right(s[-1])]
+        under = [s for s in stacks if s[-1].x0 <= _right(word) and word.x0 <= _right(s[-1])
+                 and word.baseline - s[-1].baseline > (s[-1].bottom - s[-1].top) / 2]
         if under:
             min(under, key=lambda s: abs(s[-1].x0 - word.x0)).append(word)
         else:

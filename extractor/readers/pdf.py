@@ -6,7 +6,7 @@ characters and ruling lines read (:mod:`.pdf_layout`) and turned into grids
 (:mod:`.pdf_ruling`, :mod:`.pdf_tables`); pdfminer is never involved. A table that runs over a page break is stitched back into
 one table when nothing but page furniture (page numbers) separates the pieces.
 A table page without ruled tables (a table drawn without lines) has its rows
-rebuilt from its lines of text (:mod:`.pdf_words`).
+rebuilt from the positions of its words (:mod:`.pdf_words`).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from .pdf_layout import leading_lines, page_layout, page_ruling, page_text
 from .pdf_ruling import ruled_grids
 from .pdf_stitch import stitch
 from .pdf_tables import Piece, page_pieces
-from .pdf_words import Flow, lines_to_flow
+from .pdf_words import Flow, words_to_flow
 
 __all__ = ["is_table_page", "read"]
 
@@ -174,8 +174,10 @@ def _page_items(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str, n
     pieces, lines = page_pieces(page_layout(page, textpage, text, number, ruling, [g.bbox for g in grids]), grids) \
         if grids else ([], [])
     if not pieces:
-        log.debug("page %d prints labels of the form but no ruled table: reading rows from its lines", number)
-        return _flow_items(lines_to_flow([raw for raw in text.splitlines() if not _FURNITURE.match(raw)]), number)
+        log.debug("page %d prints labels of the form but no ruled table: reading rows from its words", number)
+        side = max(page.get_size())  # the whole page, rotated or not
+        layout = page_layout(page, textpage, text, number, ruling, [(0.0, 0.0, side, side)])
+        return _flow_items(words_to_flow(layout.chars, _FURNITURE.match), number)
     flow: list[tuple[float, _Item]] = [(p.bbox[1], _Item(number, piece=p)) for p in pieces if p.bbox]
     flow += [(line.top, _Item(number, text=clean_text(line.text))) for line in lines]
     flow.sort(key=lambda pair: pair[0])

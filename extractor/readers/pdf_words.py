@@ -41,7 +41,7 @@ from ..values import looks_like_value
 from .pdf_labels import column_labels, form_labels, headings, is_numbered, label_key
 from .pdf_layout import Char
 
-__all__ = ["Flow", "join_rows", "lines_to_flow", "words_to_flow"]
+__all__ = ["Flow", "join_rows", "words_to_flow"]
 
 #: A section heading of the report ("五、存在的主要问题及改进情况").
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
@@ -72,7 +72,7 @@ _MAX_WRAPPED = 2
 _COLUMN_SLACK = 1.0
 
 Flow = list[str | list[list[str]]]
-#: A line of words, left to right; words read from text have no position (NaN coordinates).
+#: A line of words, left to right.
 Line = list[Char]
 #: Where something prints across the page: x0, right.
 Span = tuple[float, float]
@@ -94,11 +94,6 @@ class _Row:
         return len(self.cells) + len(self.values)
 
 
-def lines_to_flow(lines: list[str]) -> Flow:
-    """A page's lines of text as running text (str) and tables (rows of cell texts), in order."""
-    return _lines_to_flow([[_unplaced(token) for token in line.split()] for line in lines])
-
-
 def words_to_flow(words: list[Char], is_furniture: Callable[[str], object]) -> Flow:
     """A page's words (:func:`.pdf_layout.page_layout` read over the whole page) as running text and tables.
 
@@ -114,10 +109,6 @@ def words_to_flow(words: list[Char], is_furniture: Callable[[str], object]) -> F
     while lines and is_furniture(_text(lines[0])):
         lines.pop(0)
     return _lines_to_flow(lines)
-
-
-def _unplaced(text: str) -> Char:
-    return Char(text, math.nan, math.nan, math.nan, math.nan, math.nan)
 
 
 def _words_to_lines(words: list[Char]) -> list[Line]:
@@ -387,8 +378,8 @@ def _starts_row(text: str) -> bool:
 
 
 def _is_blank_row(label: Line) -> bool:
-    """Whether a line of words (placed) is the whole label of a row alone: a row whose cells are all blank."""
-    return bool(label) and not math.isnan(label[0].x0) and _key(label) in _row_labels()
+    """Whether a line of words is the whole label of a row alone: a row whose cells are all blank."""
+    return bool(label) and _key(label) in _row_labels()
 
 
 @cache
@@ -414,7 +405,7 @@ def _continuation(label: Line, row: _Row) -> Line:
 
 
 def _place(rows: list[_Row]) -> list[list[str]]:
-    """Rows of cell texts, each number in its column when every number has a position.
+    """Rows of cell texts, each number in the column it prints under.
 
     Columns are taken per block of rows under one header (the active table
     prints blocks of one and of three columns): from the header's column
@@ -426,9 +417,6 @@ def _place(rows: list[_Row]) -> list[list[str]]:
     placed: list[list[str]] = []
     for block in _blocks(rows):
         values = [v for row in block for v in row.values]
-        if any(math.isnan(v.x0) for v in values):
-            placed.extend(row.cells + [v.text for v in row.values] for row in block)
-            continue
         columns = _columns([(v.x0, _right(v)) for v in values])
         heads = _columns(_head_spans(block))
         if len(heads) > len(columns) and all(_fits(row.values, heads) for row in block):
@@ -512,11 +500,10 @@ def _label_rows(parts: list[Line]) -> list[_Row]:
     blank ("4.保护第三方合法权" / "益" with no numbers beside).
     """
     words = [w for part in parts for w in part]
-    placed = not any(math.isnan(w.x0) for w in words)
-    cells = [cell for stack in (_stacks(words) if placed else [words]) for cell in _join_pieces(stack)]
+    cells = [cell for stack in _stacks(words) for cell in _join_pieces(stack)]
     rows: list[_Row] = []
     for text, span in cells:
-        if placed and text in _row_labels():
+        if text in _row_labels():
             rows.append(_Row([text], x0=span[0], blank=True))
         elif len(text) > _VERTICAL_FRAGMENT or text in form_labels():
             if not rows or rows[-1].blank:

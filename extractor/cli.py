@@ -20,8 +20,8 @@ from rich.table import Table as RichTable
 from . import __version__
 from .errors import XxgkError
 from .extract import Outcome, extract_files
-from .record import Record
-from .template import all_keys, column_label
+from .record import Record, Value
+from .template import all_keys, column_heading, row_label
 
 if TYPE_CHECKING:
     from .build import Progress as BuildProgress
@@ -219,19 +219,36 @@ def _write_csv(records: Iterable[Record]) -> None:
 
 
 def _write_table(records: Iterable[Record]) -> None:
+    """Each record as people read the form: one grid per table, rows down, columns across."""
     console = Console()
     for record in records:
         console.rule(f"{record.source['path']}")
         console.print(f"{record.agency or '（机关未识别）'}  {record.year or '?'}年  模板 {record.template}  "
                       f"{' '.join(v for v in record.region.values() if v)}", markup=False)
         for table, values in record.tables.items():
-            view = RichTable(title=table, show_lines=False)
-            view.add_column("key")
-            view.add_column("标签")
-            view.add_column("值", justify="right")
-            for key, value in values.items():
-                view.add_row(key, column_label(table, key), "" if value is None else str(value))
-            console.print(view)
+            console.print(*_grids(table, values))
         for finding in record.findings:
             if finding.severity != "info":
                 console.print(f"[{finding.severity}] {finding.code}: {finding.message}", markup=False)
+
+
+def _grids(table: str, values: dict[str, Value]) -> list[RichTable]:
+    """A table's values pivoted back into the form: rows down, columns across, one grid per set
+    of columns (the active table's 第二十条 blocks); blank cells stay empty, not 0."""
+    rows: dict[str, dict[str, Value]] = {}
+    for key, value in values.items():
+        row, _, column = key.rpartition(".")
+        rows.setdefault(row, {})[column] = value
+    blocks: dict[tuple[str, ...], list[str]] = {}
+    for row, cells in rows.items():
+        blocks.setdefault(tuple(cells), []).append(row)
+    views = []
+    for columns, block in blocks.items():
+        view = RichTable(title=table, title_justify="left")
+        view.add_column("", overflow="fold", min_width=10)
+        for column in columns:
+            view.add_column(column_heading(table, column, block[0]), justify="right", overflow="fold")
+        for row in block:
+            view.add_row(row_label(table, row), *("" if rows[row][c] is None else str(rows[row][c]) for c in columns))
+        views.append(view)
+    return views

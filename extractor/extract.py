@@ -19,7 +19,7 @@ from .locate import Located, LocateSettings, locate
 from .metadata import describe
 from .readers import read_bytes, read_document
 from .record import Provenance, Record, Value
-from .template import TEMPLATES, all_keys, table_keys, unit_of
+from .template import all_keys, unit_of
 from .values import parse_value
 
 __all__ = ["Outcome", "extract_file", "read_and_extract", "extract_files", "extract_document", "located_to_tables"]
@@ -102,10 +102,7 @@ def _form_order(table: str, template: str, keys: dict[str, object]) -> list[str]
 @cache
 def _form_rank(table: str, template: str) -> dict[str, int]:
     """Each key's position in the form (cached: the same few tables and templates recur)."""
-    rank: dict[str, int] = {}
-    for key in (*table_keys(table, template if template in TEMPLATES else "2021"), *all_keys(table)):
-        rank.setdefault(key, len(rank))
-    return rank
+    return {key: i for i, key in enumerate(all_keys(table, template))}
 
 
 @dataclass(frozen=True, slots=True)

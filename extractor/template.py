@@ -31,6 +31,7 @@ __all__ = [
     "expected_keys",
     "relations",
     "column_label",
+    "column_heading",
     "row_label",
     "unit_of",
     "request_rows",
@@ -75,6 +76,8 @@ class ActiveSpec:
     rows: tuple[Label, ...]
     columns: tuple[Label, ...]
     blocks: dict[str, tuple[Block, ...]]
+    #: (row, column) cells whose column the form heads differently: the amount of 政府集中采购
+    headings: dict[tuple[str, str], str]
 
 
 ACTIVE = ActiveSpec(
@@ -116,6 +119,7 @@ ACTIVE = ActiveSpec(
             Block("第二十条第（九）项", ("procurement",), ("projects", "amount")),
         ),
     },
+    headings={("procurement", "amount"): "采购总金额"},
 )
 
 #: Active-table column labels that only one template prints: how the template is told apart.
@@ -271,11 +275,16 @@ def table_keys(table: str, template: str) -> tuple[str, ...]:
 
 
 @cache
-def all_keys(table: str) -> tuple[str, ...]:
-    """Every key a table can hold in any template or variant, in the form's order."""
+def all_keys(table: str, template: str = "2021") -> tuple[str, ...]:
+    """Every key a table can hold in any template or variant, in the form's order.
+
+    The requests table has one order for every variant; the active table's
+    keys of ``template`` come first, then those only the other template has.
+    """
     if table == "requests":
         return tuple(f"{r.key}.{c.key}" for r in REQUEST_ROWS if not r.group for c in REQUEST_COLUMNS)
-    return tuple(dict.fromkeys((*table_keys(table, "2021"), *table_keys(table, "2019"))))
+    first = template if template in TEMPLATES else "2021"
+    return tuple(dict.fromkeys((*table_keys(table, first), *(k for t in TEMPLATES for k in table_keys(table, t)))))
 
 
 def request_rows(template: str, split_other: bool) -> tuple[RequestRow, ...]:
@@ -377,6 +386,15 @@ def row_label(table: str, row_key: str) -> str:
     return next(g.text for g in APPEAL_GROUPS if g.key == row_key)
 
 
+def column_heading(table: str, column_key: str, row_key: str | None = None) -> str:
+    """The Chinese heading of a column ("自然人", "本年制发件数", "结果维持"), as the form prints
+    it above ``row_key`` (the active table heads one column differently in one block)."""
+    if table == "active" and (row_key, column_key) in ACTIVE.headings:
+        return ACTIVE.headings[row_key, column_key]
+    columns = {"active": ACTIVE.columns, "requests": REQUEST_COLUMNS, "appeals": APPEAL_RESULTS}[table]
+    return next(c.text for c in columns if c.key == column_key)
+
+
 @cache
 def column_label(table: str, key: str) -> str:
     """The Chinese label of a key, "row / column", as a codebook shows it."""
@@ -384,7 +402,7 @@ def column_label(table: str, key: str) -> str:
     row = row_label(table, row_key)
     if table == "active":
         col = next(c for c in ACTIVE.columns if c.key == col_key)
-        return f"{row} / {col.text}" + (f"（{col.unit}）" if col.unit else "")
+        return f"{row} / {column_heading(table, col_key, row_key)}" + (f"（{col.unit}）" if col.unit else "")
     if table == "requests":
         col = next(c.text for c in REQUEST_COLUMNS if c.key == col_key)
         return f"{row} / {col}"

@@ -56,9 +56,11 @@ def test_unsupported_file_type_is_named(tmp_path):
     assert f"xxgk: {odd}: unsupported file type '.xyz'" in result.stderr
 
 
-def test_table_view_shows_agency_and_values():
-    result = _run("extract", "--format", "table", SEED)
-    assert "连云港市赣榆区科学技术局" in result.stdout and "new_received.total" in result.stdout
+def test_table_view_shows_the_form_as_grids():
+    result = _run("extract", "--format", "table", str(SAMPLES / "pingtan_2020_gwh.html"))
+    assert "平潭综合实验区" in result.stdout
+    assert "采购总金额" in result.stdout and "7380.28959" in result.stdout
+    assert "结果维持" in result.stdout and "自然人" in result.stdout
 
 
 def test_python_dash_m_is_the_same_command():

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import click
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
@@ -244,7 +245,7 @@ def _grids(table: str, values: dict[str, Value]) -> list[RichTable]:
         blocks.setdefault(tuple(cells), []).append(row)
     views = []
     for columns, block in blocks.items():
-        view = RichTable(title=table, title_justify="left")
+        view = RichTable(title=table, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
         view.add_column("", overflow="fold", min_width=10)
         for column in columns:
             view.add_column(column_heading(table, column, block[0]), justify="right", overflow="fold")

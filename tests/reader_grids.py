@@ -1,5 +1,11 @@
-"""Looking up rows of a read table by their label, for the reader tests."""
+"""Helpers of the reader tests: rows of a read table by their label, a PDF without its ruling."""
 from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from extractor.document import Document, Table
 from extractor.values import clean_text
@@ -26,3 +32,17 @@ def table_under(document: Document, heading: str) -> Table:
 def cell_with(table: Table, text: str):
     """The cell whose text is ``text``."""
     return next(c for c in table.cells if c.text == text)
+
+
+def without_ruling(path: Path) -> bytes:
+    """A PDF's bytes with every drawn path removed, so its tables must be read without lines
+    (pdfium rewrites the content: fine for 淮安's fonts)."""
+    document = pdfium.PdfDocument(str(path))
+    for page in document:
+        for obj in list(page.get_objects(max_depth=0)):
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+                page.remove_obj(obj)
+        page.gen_content()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

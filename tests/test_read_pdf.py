@@ -2,10 +2,9 @@
 import io
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 from conftest import FIXTURES, SAMPLES
-from reader_grids import cell_with, find_row, table_under
+from reader_grids import cell_with, find_row, table_under, without_ruling
 
 from extractor.errors import ReaderError
 from extractor.readers import pdf
@@ -32,16 +31,8 @@ def hongze():
 
 @pytest.fixture(scope="module")
 def huaian_unruled():
-    """淮安 2024 with every drawn line removed: its tables have to be read from lines of text."""
-    document = pdfium.PdfDocument(str(HUAIAN))
-    for page in document:
-        for obj in list(page.get_objects(max_depth=0)):
-            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-                page.remove_obj(obj)
-        page.gen_content()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return pdf.read("unruled.pdf", buffer.getvalue())
+    """淮安 2024 with every drawn line removed: its tables have to be read from the words' positions."""
+    return pdf.read("unruled.pdf", without_ruling(HUAIAN))
 
 
 def test_requests_table_split_over_pages_is_one_table(huaian):

@@ -5,13 +5,12 @@ reports (scripts/make_corpus.py, LibreOffice: each cell's text written on
 its own) with every path taken out of the content streams; 淮安 2024 is
 stripped here as in test_read_pdf.py.
 """
-import io
 import re
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 from conftest import FIXTURES, SAMPLES
+from reader_grids import without_ruling
 
 from extractor.readers.pdf_layout import page_layout, page_ruling, page_text
 from extractor.readers.pdf_words import words_to_flow
@@ -30,16 +29,8 @@ PAGE_NUMBER = re.compile(r"^[-\s]*\d+[-\s]*$")
 
 
 def unruled(path) -> pdfium.PdfDocument:
-    """A PDF with every drawn path removed (pdfium rewrites the content: fine for 淮安's fonts)."""
-    document = pdfium.PdfDocument(str(path))
-    for page in document:
-        for obj in list(page.get_objects(max_depth=0)):
-            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-                page.remove_obj(obj)
-        page.gen_content()
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return pdfium.PdfDocument(buffer.getvalue())
+    """A PDF with every drawn path removed, opened."""
+    return pdfium.PdfDocument(without_ruling(path))
 
 
 def page_rows(document: pdfium.PdfDocument, number: int) -> list[list[str]]:

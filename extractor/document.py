@@ -9,16 +9,19 @@ a new format is one new reader producing this form.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 __all__ = ["Cell", "Table", "Paragraph", "Document", "place_cells", "table_from_rows"]
 
 BBox = tuple[float, float, float, float]
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One cell of a table grid: its text and where it sits (0-based)."""
+class Cell(NamedTuple):
+    """One cell of a table grid: its text and where it sits (0-based).
+
+    A named tuple, as the other values readers make by the thousand: it is
+    made several times faster than a frozen dataclass.
+    """
 
     text: str
     row: int
@@ -64,8 +67,7 @@ class Table:
         return f"{self.name} row {cell.row + 1} col {cell.col + 1}"
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A block of running text (a heading, a paragraph, a line of a text file)."""
 
     text: str

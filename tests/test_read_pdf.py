@@ -4,6 +4,7 @@ import io
 import pypdfium2 as pdfium
 import pytest
 from conftest import FIXTURES, SAMPLES
+from pdf_builder import grid_lines, pdf_with_pages, text_glyphs_twice, text_once, text_run_twice
 from reader_grids import cell_with, find_row, table_under, without_ruling
 
 from extractor.errors import ReaderError
@@ -154,6 +155,28 @@ def test_values_row_alone_on_the_next_page_is_stitched_under_its_header(appeals_
 
 def test_blank_cells_under_a_header_cut_by_the_page_break_stay_values(appeals_cut):
     assert cell_with(table_under(appeals_cut, APPEALS), "结果维持").rowspan == 2
+
+
+@pytest.fixture(scope="module")
+def faux_bold():
+    """A table of 二、 whose every text is printed twice (glyph by glyph, or run by run), a fraction of a point
+    apart, as producers without a bold CJK face do."""
+    xs, ys = [80.0, 240.0, 330.0, 420.0, 510.0], [700.0, 680.0, 660.0, 640.0]
+    rows = [("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"), ("规章", "11", "0", "100"),
+            ("行政规范性文件", "2", "1", "33")]
+    content = text_glyphs_twice(ACTIVE, 80, 730) + grid_lines(xs, ys)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            print_twice = text_glyphs_twice if (r + c) % 2 else text_run_twice
+            content += print_twice(text, xs[c] + 4, ys[r] - 15)
+    content += text_once("（以下无正文）", 80, 600)
+    return pdf.read("faux_bold.pdf", pdf_with_pages([content]))
+
+
+def test_faux_bold_text_is_read_once(faux_bold):
+    assert [p.text for p in faux_bold.paragraphs] == [ACTIVE, "（以下无正文）"]
+    assert find_row(faux_bold.tables[0], "规章") == ["11", "0", "100"]
+    assert find_row(faux_bold.tables[0], "行政规范性文件") == ["2", "1", "33"]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -12,8 +12,9 @@ import pytest
 from conftest import FIXTURES, SAMPLES
 from reader_grids import without_ruling
 
-from extractor.readers.pdf_layout import page_layout, page_ruling, page_text
+from extractor.readers.pdf_layout import page_words
 from extractor.readers.pdf_words import words_to_flow
+from extractor.readers.pdfium_calls import close_page, open_page, page_text
 from extractor.values import clean_text
 
 UNRULED = FIXTURES / "pdf" / "unruled"
@@ -35,11 +36,11 @@ def unruled(path) -> pdfium.PdfDocument:
 
 def page_rows(document: pdfium.PdfDocument, number: int) -> list[list[str]]:
     """The rows of every table words_to_flow finds on a page, read word by word over the whole page."""
-    page = document[number - 1]
-    textpage = page.get_textpage()
-    width, height = page.get_size()
-    layout = page_layout(page, textpage, page_text(textpage), number, page_ruling(page), [(0.0, 0.0, width, height)])
-    flow = words_to_flow(layout.chars, PAGE_NUMBER.match)
+    page = open_page(document, number - 1)
+    try:
+        flow = words_to_flow(page_words(page, page_text(page)), PAGE_NUMBER.match)
+    finally:
+        close_page(page)
     return [row for part in flow if not isinstance(part, str) for row in part]
 
 

@@ -24,11 +24,12 @@ from ..template import REQUEST_COLUMNS, REQUEST_HEADER_LABELS
 from ..values import looks_like_value
 from .cleaning import clean_text, guess_title
 from .pdf_labels import form_labels, label_key, unnumbered
-from .pdf_layout import leading_lines, page_layout, page_ruling, page_text
+from .pdf_layout import leading_lines, page_ruling, page_words
 from .pdf_ruling import ruled_grids
 from .pdf_stitch import stitch
 from .pdf_tables import Piece, page_pieces
 from .pdf_words import Flow, words_to_flow
+from .pdfium_calls import Page, close_page, open_page, page_text
 
 __all__ = ["is_table_page", "read"]
 
@@ -68,17 +69,16 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     items: list[_Item] = []
     title = None
     try:
-        for number, page in enumerate(pdf, start=1):
-            textpage = page.get_textpage()
+        for index in range(len(pdf)):
+            page = open_page(pdf, index)
             try:
-                text = page_text(textpage)
+                text = page_text(page)
                 after_table = bool(items) and items[-1].piece is not None
-                items.extend(_page_items(page, textpage, text, number, after_table))
-                if number == 1:
-                    title = _printed_title(page, textpage, text)
+                items.extend(_page_items(page, text, after_table))
+                if index == 0:
+                    title = _printed_title(page, text)
             finally:
-                textpage.close()
-                page.close()
+                close_page(page)
     except pdfium.PdfiumError as exc:
         raise ReaderError(f"broken PDF page: {exc}", path) from exc
     finally:
@@ -89,13 +89,13 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs))
 
 
-def _printed_title(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str) -> str | None:
+def _printed_title(page: Page, text: str) -> str | None:
     """The first run of lines printed larger than the text of the first page, joined.
 
     A PDF's title is set in a bigger font and, when long, wraps over two
     lines ("…政府信息公开工作" / "年度报告"); its lines are not paragraphs yet.
     """
-    lines = [line for line in leading_lines(page, textpage, text, _TITLE_LOOKAHEAD) if clean_text(line.text)]
+    lines = [line for line in leading_lines(page, text, _TITLE_LOOKAHEAD) if clean_text(line.text)]
     if not lines:
         return None
     sizes = sorted(line.size for line in lines)
@@ -159,25 +159,22 @@ def _opens_with_values(text: str) -> bool:
     return bool(first.split()) and all(map(looks_like_value, first.split()))
 
 
-def _page_items(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str, number: int,
-                after_table: bool) -> list[_Item]:
+def _page_items(page: Page, text: str, after_table: bool) -> list[_Item]:
     """A page's lines and table pieces, top to bottom, page furniture left out.
 
     A page right after a table is read for tables too when it opens with a
     row of numbers: the values row of table 四 may be all that a page break
     left of it, too short (blank cells) to be a row by its own look.
     """
+    number = page.number
     if not is_table_page(text) and not (after_table and _opens_with_values(text)):
         return _text_items(text.splitlines(), number)
     ruling = page_ruling(page)
     grids = ruled_grids(ruling) if len(ruling) >= _MIN_EDGES else []
-    pieces, lines = page_pieces(page_layout(page, textpage, text, number, ruling, [g.bbox for g in grids]), grids) \
-        if grids else ([], [])
+    pieces, lines = page_pieces(page, text, grids) if grids else ([], [])
     if not pieces:
         log.debug("page %d prints labels of the form but no ruled table: reading rows from its words", number)
-        side = max(page.get_size())  # the whole page, rotated or not
-        layout = page_layout(page, textpage, text, number, ruling, [(0.0, 0.0, side, side)])
-        return _flow_items(words_to_flow(layout.chars, _FURNITURE.match), number)
+        return _flow_items(words_to_flow(page_words(page, text), _FURNITURE.match), number)
     flow: list[tuple[float, _Item]] = [(p.bbox[1], _Item(number, piece=p)) for p in pieces if p.bbox]
     flow += [(line.top, _Item(number, text=clean_text(line.text))) for line in lines]
     flow.sort(key=lambda pair: pair[0])

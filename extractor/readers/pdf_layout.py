@@ -1,40 +1,48 @@
-"""What is printed on a PDF page, read with pdfium: characters and ruling lines.
+"""What is printed on a PDF page, read with pdfium: words and ruling lines.
 
 pdfplumber reads a page through pdfminer, which costs ~100 ms per page of a
 report; pdfium (C) gives the same characters and drawn paths in a few
-milliseconds. This module turns one pdfium page into plain geometry in
-pdfplumber's coordinate convention (origin top-left, as the page is displayed,
-so rotated pages come out upright), which :mod:`.pdf_tables` turns into grids.
-Every pdfium call costs about a microsecond plus Python around it, so text
-inside the tables is read a word at a time (a word is placed by its first
-character), running text a line at a time, and a border drawn as a path of
-its own is read from its bounds.
+milliseconds. This module turns one pdfium page (:mod:`.pdfium_calls`) into
+plain geometry in pdfplumber's coordinate convention (origin top-left, as the
+page is displayed, so rotated pages come out upright).
 
-Faux-bold CJK (every character printed twice, slightly offset) is deduplicated
-here, so that "规规章章" never reaches a cell. Character boxes are pdfium's
-tight glyph boxes: its "loose" boxes come from font metrics, which some
-producers set so that a narrow vertical label's box covers half the table.
+Every pdfium call costs about a microsecond plus the Python around it, so a
+page is read as coarsely as its use allows: the text of the whole page in one
+call; running text a line at a time, placed by its first character; text in a
+table a word at a time, each word placed by its first character straight into
+the cell of the grid it falls in (a word never spans two cells: pdfium breaks
+the text at the gap between them). Only a cell that holds several words has
+them laid out in lines, which needs their baselines. A border drawn as a path
+of its own is read from its bounds.
+
+Faux-bold CJK (every character printed twice, slightly offset, glyph by glyph
+or run by run) never reaches a cell: pdfium's text page drops a copy of a
+glyph printed within 0.07 em of the same glyph, and a text object repeating
+one of the five before it. Character boxes are pdfium's tight glyph boxes: its
+"loose" boxes come from font metrics, which some producers set so that a
+narrow vertical label's box covers half the table.
 """
 from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..document import BBox
+from . import pdfium_calls as calls
+from .cleaning import clean_text
+from .pdfium_calls import Page
 
-__all__ = ["Char", "PageLayout", "Ruling", "Segment", "TextLine", "chars_to_lines", "leading_lines", "page_layout",
-           "page_ruling", "page_text"]
+__all__ = ["Char", "CellRegion", "PageText", "Ruling", "Segment", "TextLine", "cell_texts", "chars_to_lines",
+           "leading_lines", "page_ruling", "page_words"]
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-#: How far apart (pt, about) two copies of one character may be and still be one character.
-_DUPLICATE_TOLERANCE = 1.5
 #: How far from axis-aligned (pt) a path segment may be and still be a ruling line.
 _AXIS_TOLERANCE = 1.0
 #: How far (in character heights) a character's baseline may sit from its line's.
@@ -43,8 +51,6 @@ _SAME_LINE = 0.3
 _DIGITS = frozenset("0123456789")
 #: A word (a run of printed characters: pdfium generates the spaces between them) or a line break.
 _WORD_OR_BREAK = re.compile(r"[^\x00-\x20\s]+|\n")
-#: A character printed twice in a row: a faux-bold copy, or a number such as "11".
-_REPEAT = re.compile(r"(.)\1")
 #: How many of its first characters size a line of text.
 _SIZE_SAMPLE = 8
 #: A path whose bounds are at most this thick (pt; stroke width included) is drawn as one line.
@@ -68,8 +74,7 @@ class Char(NamedTuple):
     baseline: float
 
 
-@dataclass(frozen=True, slots=True)
-class TextLine:
+class TextLine(NamedTuple):
     """A line of text, how far down its page it sits, and how tall its tallest character is."""
 
     text: str
@@ -92,58 +97,86 @@ class Ruling:
         return len(self.horizontal) + len(self.vertical)
 
 
-@dataclass(frozen=True, slots=True)
-class PageLayout:
-    """A page's characters and ruling lines, and the lines of text read whole (outside the tables)."""
+class CellRegion(Protocol):
+    """A table's grid as :func:`cell_texts` fills it: its box, its cells (counted), the cell a point is in."""
 
-    number: int
-    width: float
-    height: float
-    chars: list[Char]
-    ruling: Ruling
-    lines: list[TextLine] = field(default_factory=list)
+    @property
+    def bbox(self) -> BBox: ...
 
+    def __len__(self) -> int: ...
 
-def page_text(textpage: pdfium.PdfTextPage) -> str:
-    """The page's text in reading order, one character per character index: read once, it decides whether
-    the page holds a table and is then what :func:`page_layout` and :func:`leading_lines` place."""
-    return _text(textpage.raw, pdfium_c.FPDFText_CountChars(textpage.raw))
+    def cell_at(self, x: float, y: float) -> int | None: ...
 
 
-def page_ruling(page: pdfium.PdfPage) -> Ruling:
+class PageText(NamedTuple):
+    """A table page's text: each table's cell texts (in the order of its cells), the running text's lines."""
+
+    cells: list[list[str]]
+    lines: list[TextLine]
+
+
+#: A word as read: its start and end in the page's text, and its first character's box.
+_Word = tuple[int, int, BBox]
+
+
+def page_ruling(page: Page) -> Ruling:
     """The horizontal and vertical segments of every drawn path (forms included), upright as displayed.
 
     Read first because it is cheap: a page with no ruling has no ruled table,
-    and its characters need not be read one by one.
+    and its words need not be read one by one.
     """
-    width, height = page.get_size()
-    return _ruling(page.raw, _display_transform(page.get_rotation(), width, height))
+    return _ruling(page, _display_transform(page.rotation, page.width, page.height))
 
 
-def page_layout(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str, number: int,
-                ruling: Ruling, regions: list[BBox]) -> PageLayout:
-    """Characters and ruling lines of one page, upright as displayed.
+def cell_texts(page: Page, text: str, tables: Sequence[CellRegion]) -> PageText:
+    """The text printed in each cell of ``tables``, and the lines of running text around them.
 
-    ``text`` is the page's :func:`page_text`. Only the lines of text that start inside one of ``regions`` (the tables'
-    boxes) are read word by word; the others, running text, are read whole,
-    placed by the boxes of their first characters. pdfium costs a call per
-    box, so this is most of the cost saved on a page that holds a table.
+    ``text`` is the page's text (:func:`.pdfium_calls.page_text`). A line
+    whose first word prints inside a table is read word by word, each word
+    going to the cell its first character's centre falls in; words of such a
+    line that fall in no table are laid out as lines of their own. Other
+    lines are running text, read whole.
     """
-    width, height = page.get_size()
-    rotation = page.get_rotation()
-    display_width, display_height = (height, width) if rotation in (90, 270) else (width, height)
-    chars, lines = _Reader.of(page, textpage).read(text, regions)
-    return PageLayout(number, display_width, display_height, chars, ruling, lines)
+    reader = _Reader(page)
+    placed: list[list[list[_Word]]] = [[[] for _ in range(len(table))] for table in tables]
+    boxes = [(table.bbox, table, cells) for table, cells in zip(tables, placed)]
+    stray: list[_Word] = []
+    lines: list[TextLine] = []
+    for words in _line_words(text):
+        first = reader.box(words[0][0])
+        x, y = (first[0] + first[2]) / 2, (first[1] + first[3]) / 2
+        if not any(x0 <= x <= x1 and top <= y <= bottom for (x0, top, x1, bottom), _, _ in boxes):
+            lines.append(TextLine("".join(text[a:b] for a, b in words), first[1], first[3] - first[1]))
+            continue
+        for a, b in words:
+            box = first or reader.box(a)
+            first = None
+            x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+            for (x0, top, x1, bottom), table, cells in boxes:
+                if x0 <= x <= x1 and top <= y <= bottom:
+                    index = table.cell_at(x, y)
+                    if index is not None:
+                        cells[index].append((a, b, box))
+                    break
+            else:
+                stray.append((a, b, box))
+    texts = [[reader.cell_text(text, words) for words in cells] for cells in placed]
+    return PageText(texts, lines + chars_to_lines(reader.chars(text, stray)))
 
 
-def leading_lines(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str, count: int) -> list[TextLine]:
-    """The first ``count`` lines of a page's text (its :func:`page_text`), each placed and sized by its first
-    few characters.
+def page_words(page: Page, text: str) -> list[Char]:
+    """Every printed word of a page, each with its first character's box (for tables drawn without lines)."""
+    reader = _Reader(page)
+    return reader.chars(text, [(a, b, reader.box(a)) for words in _line_words(text) for a, b in words])
+
+
+def leading_lines(page: Page, text: str, count: int) -> list[TextLine]:
+    """The first ``count`` lines of a page's text, each placed and sized by its first few characters.
 
     A line's size is the tallest glyph box among them: glyphs differ in
     height ("一" is flat, digits print smaller than CJK: "2024 年…").
     """
-    reader = _Reader.of(page, textpage)
+    reader = _Reader(page)
     lines = []
     for words in islice(_line_words(text), count):
         printed = [i for a, b in words for i in range(a, b)]
@@ -181,83 +214,33 @@ def _box_transform(rotation: int, width: float, height: float):
 class _Reader:
     """Characters of one text page with their boxes, through reused ctypes buffers."""
 
-    @classmethod
-    def of(cls, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> _Reader:
-        width, height = page.get_size()
-        rotation = page.get_rotation()
-        return cls(textpage.raw, _display_transform(rotation, width, height), _box_transform(rotation, width, height))
-
-    def __init__(self, textpage, to_display, box_to_display) -> None:
-        self.textpage, self.to_display, self.box_to_display = textpage, to_display, box_to_display
+    def __init__(self, page: Page) -> None:
+        self.textpage = page.textpage
+        self.to_display = _display_transform(page.rotation, page.width, page.height)
+        self.box_to_display = _box_transform(page.rotation, page.width, page.height)
         self.left, self.right, self.bottom, self.top = (ctypes.c_double() for _ in range(4))
         self.origin_x, self.origin_y = ctypes.c_double(), ctypes.c_double()
 
     def box(self, index: int) -> BBox:
-        """A character's tight glyph box as displayed: x0, top, x1, bottom.
-
-        The buffers are passed as they are: ctypes converts them to pointers
-        twice as fast as it takes ``byref`` ones.
-        """
+        """A character's tight glyph box as displayed: x0, top, x1, bottom."""
         left, right, bottom, top = self.left, self.right, self.bottom, self.top
-        pdfium_c.FPDFText_GetCharBox(self.textpage, index, left, right, bottom, top)
+        calls.char_box(self.textpage, index, left, right, bottom, top)
         return self.box_to_display(left.value, right.value, bottom.value, top.value)
 
     def baseline(self, index: int) -> float:
-        pdfium_c.FPDFText_GetCharOrigin(self.textpage, index, self.origin_x, self.origin_y)
+        calls.char_origin(self.textpage, index, self.origin_x, self.origin_y)
         return self.to_display(self.origin_x.value, self.origin_y.value)[1]
 
-    def read(self, text: str, regions: list[BBox]) -> tuple[list[Char], list[TextLine]]:
-        """Printed words inside ``regions`` (whitespace, which pdfium also generates between words, left
-        out), duplicates dropped; the lines of text starting outside them, whole.
+    def chars(self, text: str, words: list[_Word]) -> list[Char]:
+        """Words with their baselines: a digit sits on it (its glyph's bottom, no call), any other character
+        costs a call for its origin ("一" and quotes print high, "（" hangs low)."""
+        return [Char(text[a:b], *box, box[3] if text[a] in _DIGITS else self.baseline(a)) for a, b, box in words]
 
-        A word is one Char with its first character's box (one call instead of
-        one per character): that is enough to place it in its cell (a word
-        never spans two: pdfium breaks the text at the gap between cells) and
-        on its line. A word in which a character repeats is read character by
-        character instead: it may hold a faux-bold copy to drop (or be "11").
-        """
-        chars: list[Char] = []
-        lines: list[TextLine] = []
-        seen: set[tuple[str, int, int]] = set()
-        for words in _line_words(text):
-            first = self.box(words[0][0])
-            x0, top, x1, bottom = first
-            if not _inside((x0 + x1) / 2, (top + bottom) / 2, regions):
-                lines.append(TextLine("".join(text[a:b] for a, b in words), top, bottom - top))
-                continue
-            for a, b in words:
-                spelled = text[a:b]
-                if _REPEAT.search(spelled) is None:
-                    char = self.char(spelled, a, first or self.box(a))
-                    if _unseen(char, seen):
-                        chars.append(char)
-                else:
-                    chars.extend(char for char in self.spelled(text, a, b, first) if _unseen(char, seen))
-                first = None
-        return chars, lines
-
-    def spelled(self, text: str, start: int, end: int, first: BBox | None) -> list[Char]:
-        """A word character by character, its first character's box ``first`` when already read."""
-        return [self.char(text[i], i, (i == start and first) or self.box(i)) for i in range(start, end)]
-
-    def char(self, text: str, index: int, box: BBox) -> Char:
-        """A character (or word) with its baseline: a digit sits on it (its glyph's bottom, no call), any
-        other character costs a call for its origin ("一" and quotes print high, "（" hangs low)."""
-        return Char(text, *box, box[3] if text[0] in _DIGITS else self.baseline(index))
-
-
-def _unseen(char: Char, seen: set[tuple[str, int, int]]) -> bool:
-    """Whether no copy of a character was seen at (about) its place; if so, it is seen now.
-
-    A copy is the same text on a neighbouring cell of a grid of the duplicate
-    tolerance: a faux-bold copy is printed a fraction of a point off.
-    """
-    text, x, y = char.text, round(char.x0 / _DUPLICATE_TOLERANCE), round(char.top / _DUPLICATE_TOLERANCE)
-    if (text, x, y) in seen or (text, x - 1, y) in seen or (text, x + 1, y) in seen \
-            or (text, x, y - 1) in seen or (text, x, y + 1) in seen:
-        return False
-    seen.add((text, x, y))
-    return True
+    def cell_text(self, text: str, words: list[_Word]) -> str:
+        """The text of a cell's words, line by line; most cells hold one word or none, which need no layout."""
+        if len(words) < 2:
+            return clean_text(text[words[0][0]:words[0][1]]) if words else ""
+        return clean_text("\n".join(line.text for line in chars_to_lines(self.chars(text, words))))
 
 
 def _line_words(text: str) -> list[list[tuple[int, int]]]:
@@ -276,58 +259,39 @@ def _line_words(text: str) -> list[list[tuple[int, int]]]:
     return lines
 
 
-def _inside(x: float, y: float, regions: list[BBox]) -> bool:
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in regions)
-
-
-def _text(textpage, count: int) -> str:
-    """The first ``count`` characters of a page, one per character index.
-
-    One bulk call when every character is one UTF-16 unit (always, in
-    practice: CJK is in the BMP); per character otherwise.
-    """
-    buffer = (ctypes.c_ushort * (count + 1))()
-    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
-    decoded = ctypes.string_at(buffer, 2 * count).decode("utf-16-le", errors="replace")
-    if written == count + 1 and len(decoded) == count:
-        return decoded
-    return "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count))
-
-
 def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     a, b, c, d, e, f = inner
     A, B, C, D, E, F = outer
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _ruling(raw_page, to_display) -> Ruling:
-    """Every path's axis-aligned segments; text and image objects are skipped without being wrapped."""
+def _ruling(page: Page, to_display) -> Ruling:
+    """Every path's axis-aligned segments, forms looked into; text and image objects are skipped at a glance."""
     ruling = Ruling()
     path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
-    kind_of = pdfium_c.FPDFPageObj_GetType
-    stack = [(raw_page, pdfium_c.FPDFPage_CountObjects(raw_page), pdfium_c.FPDFPage_GetObject, _IDENTITY)]
+    kind_of = calls.object_type
     matrix = pdfium_c.FS_MATRIX()
     bounds = _Bounds()
+    containers = [(calls.page_objects(page), _IDENTITY)]
     for _ in range(_MAX_FORM_DEPTH):
-        if not stack:
+        if not containers:
             break
-        pending = []
-        for container, count, get, parent in stack:
-            for i in range(count):
-                obj = get(container, i)
+        forms = []
+        for objects, parent in containers:
+            for obj in objects:
                 kind = kind_of(obj)
                 if kind != path and kind != form:
                     continue
                 if kind == path and _add_thin_path(obj, parent, to_display, bounds, ruling):
                     continue
-                pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+                calls.object_matrix(obj, matrix)
                 own = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), parent)
                 if kind == path:
                     for subpath in _subpaths(obj, own):
                         _add_segments([to_display(x, y) for x, y in subpath], ruling)
                 else:
-                    pending.append((obj, pdfium_c.FPDFFormObj_CountObjects(obj), pdfium_c.FPDFFormObj_GetObject, own))
-        stack = pending
+                    forms.append((calls.form_objects(obj), own))
+        containers = forms
     return ruling
 
 
@@ -340,7 +304,7 @@ class _Bounds:
         self.left, self.bottom, self.right, self.top = (ctypes.c_float() for _ in range(4))
 
 
-def _add_thin_path(raw_path, parent: Matrix, to_display, bounds: _Bounds, ruling: Ruling) -> bool:
+def _add_thin_path(path: int, parent: Matrix, to_display, bounds: _Bounds, ruling: Ruling) -> bool:
     """Add a path drawn as one line (its bounds thin across) to the ruling from its bounds alone.
 
     Most producers draw each cell border as a path of its own: one call
@@ -352,7 +316,7 @@ def _add_thin_path(raw_path, parent: Matrix, to_display, bounds: _Bounds, ruling
     if b or c:
         return False
     left, bottom, right, top = bounds.left, bounds.bottom, bounds.right, bounds.top
-    if not pdfium_c.FPDFPageObj_GetBounds(raw_path, left, bottom, right, top):
+    if not calls.object_bounds(path, left, bottom, right, top):
         return False
     x0, y0 = to_display(a * left.value + e, d * bottom.value + f)
     x1, y1 = to_display(a * right.value + e, d * top.value + f)
@@ -366,20 +330,17 @@ def _add_thin_path(raw_path, parent: Matrix, to_display, bounds: _Bounds, ruling
     return True
 
 
-def _subpaths(raw_path, matrix: Matrix) -> list[list[tuple[float, float]]]:
+def _subpaths(path: int, matrix: Matrix) -> list[list[tuple[float, float]]]:
     """A path's points in page space, one list per subpath (closed ones end at their start)."""
     a, b, c, d, e, f = matrix
-    x, y = ctypes.c_float(), ctypes.c_float()
     out: list[list[tuple[float, float]]] = []
-    for i in range(pdfium_c.FPDFPath_CountSegments(raw_path)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(raw_path, i)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_MOVETO or not out:
+    for x, y, starts, closes in calls.path_points(path):
+        point = (a * x + c * y + e, b * x + d * y + f)
+        if starts or not out:
             out.append([point])
         else:
             out[-1].append(point)
-        if pdfium_c.FPDFPathSegment_GetClose(segment) and len(out[-1]) > 1:
+        if closes and len(out[-1]) > 1:
             out[-1].append(out[-1][0])
     return out
 

@@ -50,6 +50,10 @@ class Grid:
     def bbox(self) -> BBox:
         return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
 
+    def __len__(self) -> int:
+        """How many cells the grid has."""
+        return len(self.spans)
+
     def rects(self) -> list[BBox]:
         """Each cell's box, in the order of ``spans``."""
         xs, ys = self.xs, self.ys

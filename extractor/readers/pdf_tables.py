@@ -1,7 +1,7 @@
 """Ruled tables on a PDF page as pieces of the one Document form, running text around them.
 
 The grids the ruling lines draw (:mod:`.pdf_ruling`) are filled with the
-characters printed in each cell (:mod:`.pdf_layout`), so a merged cell appears
+text printed in each cell (:mod:`.pdf_layout`), so a merged cell appears
 once with its spans and a label printed one character per line down a merged
 cell ("三、/本/年/度/…") stays one label cell at the left.
 
@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..document import BBox, Cell
-from .cleaning import clean_text
 from .pdf_labels import block_items, label_key
-from .pdf_layout import Char, PageLayout, TextLine, chars_to_lines
+from .pdf_layout import TextLine, cell_texts
 from .pdf_ruling import Grid
+from .pdfium_calls import Page
 
 __all__ = ["Piece", "page_pieces"]
 
@@ -38,25 +38,16 @@ class Piece:
         return max((c.row + c.rowspan for c in self.cells), default=0)
 
 
-def page_pieces(layout: PageLayout, grids: list[Grid]) -> tuple[list[Piece], list[TextLine]]:
-    """The ruled tables of a page (``grids``, drawn by its ruling) and the running text around them."""
-    members: list[list[list[Char]]] = [[[] for _ in grid.spans] for grid in grids]
-    outside: list[Char] = []
-    boxes = [(grid.bbox, grid, cells) for grid, cells in zip(grids, members)]
-    for ch in layout.chars:
-        x, y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-        for (x0, top, x1, bottom), grid, cells in boxes:
-            if x0 <= x <= x1 and top <= y <= bottom:
-                index = grid.cell_at(x, y)
-                if index is not None:
-                    cells[index].append(ch)
-                break
-        else:
-            outside.append(ch)
+def page_pieces(page: Page, text: str, grids: list[Grid]) -> tuple[list[Piece], list[TextLine]]:
+    """The ruled tables of a page (``grids``, drawn by its ruling) and the running text around them.
+
+    ``text`` is the page's text (:func:`.pdfium_calls.page_text`).
+    """
+    found = cell_texts(page, text, grids)
     pieces: list[Piece] = []
-    lines = chars_to_lines(outside) + layout.lines
-    for grid, cells in zip(grids, members):
-        piece, prose = _peel_prose(_piece(grid, cells, layout.number), grid.bbox)
+    lines = found.lines
+    for grid, texts in zip(grids, found.cells):
+        piece, prose = _peel_prose(_piece(grid, texts, page.number), grid.bbox)
         lines.extend(prose)
         if piece is not None:
             pieces.append(piece)
@@ -64,18 +55,11 @@ def page_pieces(layout: PageLayout, grids: list[Grid]) -> tuple[list[Piece], lis
     return pieces, lines
 
 
-def _piece(grid: Grid, members: list[list[Char]], page: int) -> Piece:
+def _piece(grid: Grid, texts: list[str], page: int) -> Piece:
     """A grid's cells, each with the text printed inside it."""
-    cells = [Cell(_cell_text(chars), row, col, rowspan, colspan, rect)
-             for (row, col, rowspan, colspan), chars, rect in zip(grid.spans, members, grid.rects())]
+    cells = [Cell(text, row, col, rowspan, colspan, rect)
+             for (row, col, rowspan, colspan), text, rect in zip(grid.spans, texts, grid.rects())]
     return Piece(cells, page, grid.bbox)
-
-
-def _cell_text(chars: list[Char]) -> str:
-    """The text printed in a cell, line by line; most cells hold one word or none, which need no layout."""
-    if len(chars) < 2:
-        return clean_text(chars[0].text) if chars else ""
-    return clean_text("\n".join(line.text for line in chars_to_lines(chars)))
 
 
 def _is_prose_row(row: list[Cell], width: int) -> bool:

@@ -4,7 +4,7 @@ import io
 import pypdfium2 as pdfium
 import pytest
 from conftest import FIXTURES, SAMPLES
-from pdf_builder import grid_lines, pdf_with_pages, text_glyphs_twice, text_once, text_run_twice
+from pdf_builder import grid_lines, pdf_with_pages, text_glyphs_twice, text_once, text_run_twice, text_then
 from reader_grids import cell_with, find_row, table_under, without_ruling
 
 from extractor.errors import ReaderError
@@ -177,6 +177,18 @@ def test_faux_bold_text_is_read_once(faux_bold):
     assert [p.text for p in faux_bold.paragraphs] == [ACTIVE, "（以下无正文）"]
     assert find_row(faux_bold.tables[0], "规章") == ["11", "0", "100"]
     assert find_row(faux_bold.tables[0], "行政规范性文件") == ["2", "1", "33"]
+
+
+def test_number_set_right_after_a_label_filling_its_cell_stays_in_its_own_cell():
+    """pdfium puts no space between a label that runs up to its cell's border and a number printed just past
+    it in the same text object ("…相关政府信息0", as Chromium prints tables)."""
+    xs, ys = [80.0, 251.0, 291.0, 331.0], [700.0, 680.0, 660.0]
+    content = text_once(REQUESTS, 80, 730) + grid_lines(xs, ys)
+    content += text_then("1.本机关不掌握相关政府信息", "0", 82, 685, gap=1.5) + text_once("2", 293, 685)
+    content += text_then("2.没有现成信息需要另行制作", "3", 82, 665, gap=1.5) + text_once("5", 293, 665)
+    table = pdf.read("glued.pdf", pdf_with_pages([content])).tables[0]
+    assert find_row(table, "1.本机关不掌握相关政府信息") == ["0", "2"]
+    assert find_row(table, "2.没有现成信息需要另行制作") == ["3", "5"]
 
 
 @pytest.mark.parametrize("text, expected", [

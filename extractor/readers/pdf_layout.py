@@ -136,32 +136,66 @@ def cell_texts(page: Page, text: str, tables: Sequence[CellRegion]) -> PageText:
     going to the cell its first character's centre falls in; words of such a
     line that fall in no table are laid out as lines of their own. Other
     lines are running text, read whole.
+
+    pdfium puts no space between two cells' texts when they nearly touch (a
+    label filling its cell, a number set close beside it: "…相关政府信息0"), so
+    a word whose last character prints in another cell is split at the cell
+    borders, character by character.
     """
     reader = _Reader(page)
-    placed: list[list[list[_Word]]] = [[[] for _ in range(len(table))] for table in tables]
-    boxes = [(table.bbox, table, cells) for table, cells in zip(tables, placed)]
-    stray: list[_Word] = []
+    cells = _Cells(tables)
     lines: list[TextLine] = []
     for words in _line_words(text):
         first = reader.box(words[0][0])
-        x, y = (first[0] + first[2]) / 2, (first[1] + first[3]) / 2
-        if not any(x0 <= x <= x1 and top <= y <= bottom for (x0, top, x1, bottom), _, _ in boxes):
+        if not cells.holds(first):
             lines.append(TextLine("".join(text[a:b] for a, b in words), first[1], first[3] - first[1]))
             continue
         for a, b in words:
             box = first or reader.box(a)
             first = None
-            x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-            for (x0, top, x1, bottom), table, cells in boxes:
-                if x0 <= x <= x1 and top <= y <= bottom:
-                    index = table.cell_at(x, y)
-                    if index is not None:
-                        cells[index].append((a, b, box))
-                    break
-            else:
-                stray.append((a, b, box))
-    texts = [[reader.cell_text(text, words) for words in cells] for cells in placed]
-    return PageText(texts, lines + chars_to_lines(reader.chars(text, stray)))
+            home = cells.home(box)
+            if b - a > 1 and cells.home(reader.box(b - 1)) is not home:
+                cells.place_apart(reader, a, b, box)
+            elif home is not None:
+                home.append((a, b, box))
+    texts = [[reader.cell_text(text, words) for words in table] for table in cells.placed]
+    return PageText(texts, lines + chars_to_lines(reader.chars(text, cells.stray)))
+
+
+class _Cells:
+    """The cells of a page's tables, filled word by word, and the words printed beside the tables."""
+
+    def __init__(self, tables: Sequence[CellRegion]) -> None:
+        self.placed: list[list[list[_Word]]] = [[[] for _ in range(len(table))] for table in tables]
+        self.boxes = [(table.bbox, table, cells) for table, cells in zip(tables, self.placed)]
+        self.stray: list[_Word] = []
+
+    def holds(self, box: BBox) -> bool:
+        """Whether a character's centre is inside one of the tables."""
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        return any(x0 <= x <= x1 and top <= y <= bottom for (x0, top, x1, bottom), _, _ in self.boxes)
+
+    def home(self, box: BBox) -> list[_Word] | None:
+        """Where a word starting with a character boxed so goes: the words of the cell its centre is in, the
+        stray words when it is in no table, None when it is on a table's border between cells."""
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        for (x0, top, x1, bottom), table, cells in self.boxes:
+            if x0 <= x <= x1 and top <= y <= bottom:
+                index = table.cell_at(x, y)
+                return None if index is None else cells[index]
+        return self.stray
+
+    def place_apart(self, reader: _Reader, start: int, end: int, first: BBox) -> None:
+        """Place a word that spans cells as the runs of its characters that share a cell."""
+        runs: list[tuple[int, BBox, list[_Word] | None]] = []
+        for i in range(start, end):
+            box = first if i == start else reader.box(i)
+            home = self.home(box)
+            if not runs or runs[-1][2] is not home:
+                runs.append((i, box, home))
+        for (run_start, box, home), run_end in zip(runs, [run[0] for run in runs[1:]] + [end]):
+            if home is not None:
+                home.append((run_start, run_end, box))
 
 
 def page_words(page: Page, text: str) -> list[Char]:

@@ -10,6 +10,7 @@ import re
 import pypdfium2 as pdfium
 import pytest
 from conftest import FIXTURES, SAMPLES
+from pdf_builder import pdf_with_pages, text_once
 from reader_grids import without_ruling
 
 from extractor.readers.pdf_layout import page_words
@@ -115,3 +116,33 @@ def test_group_label_printed_down_the_side_is_one_label(huaian_page4):
 def test_number_wrapped_in_its_cell_is_one_number():
     rows = page_rows(pdfium.PdfDocument(str(NUMBER_WRAPPED)), 1)
     assert row_after(rows, "（七）总计") == ["80", "33", "５", "７", "１６", "7", "１４８"]
+
+
+def _rows_printed(content: str) -> list[list[str]]:
+    """The rows words_to_flow reads from a page drawn by ``content`` (PDF operators, see pdf_builder)."""
+    return page_rows(pdfium.PdfDocument(pdf_with_pages([content])), 1)
+
+
+def _row(label: str, numbers: list[str], y: float, columns: list[float]) -> str:
+    return text_once(label, 40, y) + "".join(text_once(n, x, y) for n, x in zip(numbers, columns) if n)
+
+
+#: Where the numbers of the requests table's seven columns start (pt from the left), the last one narrow.
+_COLUMNS = [330.0, 360.0, 390.0, 420.0, 450.0, 480.0, 530.0]
+
+
+def test_number_wrapped_and_centred_on_its_row_is_one_number():
+    """Browsers centre a cell's lines on its row: the total "１３" wraps as "１" above the row and "３" under it."""
+    content = text_once("１", _COLUMNS[-1], 709)
+    content += _row("一、本年新收政府信息公开申请数量", ["1", "2", "3", "3", "2", "2"], 700, _COLUMNS)
+    content += text_once("３", _COLUMNS[-1], 691)
+    content += _row("二、上年结转政府信息公开申请数量", ["0", "1", "0", "0", "0", "0", "1"], 660, _COLUMNS)
+    rows = _rows_printed(content)
+    assert row_after(rows, "一、本年新收政府信息公开申请数量") == ["1", "2", "3", "3", "2", "2", "１３"]
+    assert row_after(rows, "二、上年结转政府信息公开申请数量") == ["0", "1", "0", "0", "0", "0", "1"]
+
+
+def test_last_row_of_a_table_alone_atop_a_page_is_a_table_row():
+    content = _row("四、结转下年度继续办理", ["0", "0", "0", "0", "0", "1", "1"], 780, _COLUMNS)
+    content += text_once("四、政府信息公开行政复议、行政诉讼情况", 40, 740)
+    assert row_after(_rows_printed(content), "四、结转下年度继续办理") == ["0", "0", "0", "0", "0", "1", "1"]

@@ -68,6 +68,8 @@ _SAME_WIDE_NUMBER = 1.6
 _INDENT = 1.5
 #: At most this many numbers of a row wrap in their cells (the totals).
 _MAX_WRAPPED = 2
+#: Pieces of a number wrapped in its cell and centred on its row print within this many typical heights of the row.
+_WRAP_REACH = 2.5
 #: Extents of numbers closer than this (pt) are one column.
 _COLUMN_SLACK = 1.0
 
@@ -95,7 +97,7 @@ class _Row:
 
 
 def words_to_flow(words: list[Char], is_furniture: Callable[[str], object]) -> Flow:
-    """A page's words (:func:`.pdf_layout.page_layout` read over the whole page) as running text and tables.
+    """A page's words (:func:`.pdf_layout.page_words`) as running text and tables.
 
     Words on one line make a line, so a row comes together however its
     cells were written, and blank cells keep their columns. The first and
@@ -127,7 +129,7 @@ def _words_to_lines(words: list[Char]) -> list[Line]:
         return []
     heights = sorted(w.bottom - w.top for w in words)
     typical = heights[len(heights) // 2]
-    lines = _baseline_lines(words, _SAME_BASELINE * typical)
+    lines = _join_centred_wraps(_baseline_lines(words, _SAME_BASELINE * typical), typical)
     rows = [line for line in lines if _is_numbers(line)]
     joined: dict[int, Line] = {id(row): list(row) for row in rows}
     out: list[Line] = []
@@ -142,6 +144,79 @@ def _words_to_lines(words: list[Char]) -> list[Line]:
             out.append(list(line))
     return [_join_touching([w for stack in _stacks(sorted(line, key=lambda w: w.top)) for w in stack], typical)
             for line in out]
+
+
+def _join_centred_wraps(lines: list[Line], typical: float) -> list[Line]:
+    """Numbers wrapped in narrow cells and centred on their row put back together on the row's line.
+
+    A wrapped number prints its pieces one above the other in its column
+    ("１" / "１" / "２" for 112), the row's other cells on the line through
+    its middle: lines of nothing but such pieces right above the row, and
+    lines right under it whose pieces start where those above start
+    (``_COLUMN_SLACK``). Each such column's pieces, the row's own piece among
+    them, make one number of the row. Lines are taken from within
+    ``_WRAP_REACH`` typical heights of the row, and only when every column
+    has pieces on both sides of it.
+    """
+    consumed: set[int] = set()
+    joined: dict[int, Line] = {}
+    for r, row in enumerate(lines):
+        if r in consumed or _is_wrap_piece(row):
+            continue
+        above = _wrap_run(lines, r, -1, consumed, typical)
+        below = _wrap_run(lines, r, 1, consumed, typical)
+        stacked = _stacked_row(row, [lines[k] for k in above], [lines[k] for k in below]) if above else None
+        if stacked is not None:
+            joined[r], used = stacked
+            consumed.update(above, below[:used])
+    return [joined.get(k, line) for k, line in enumerate(lines) if k not in consumed]
+
+
+def _is_wrap_piece(line: Line) -> bool:
+    """A line of at most ``_MAX_WRAPPED`` numbers alone: pieces of numbers wrapped in their cells."""
+    return len(line) <= _MAX_WRAPPED and all(looks_like_value(w.text) for w in line)
+
+
+def _wrap_run(lines: list[Line], row: int, step: int, consumed: set[int], typical: float) -> list[int]:
+    """The lines of wrapped pieces next to a row, going up (``step`` -1) or down (1), nearest first."""
+    run: list[int] = []
+    k = row + step
+    while 0 <= k < len(lines) and k not in consumed and _is_wrap_piece(lines[k]) \
+            and abs(lines[k][0].baseline - lines[row][0].baseline) <= _WRAP_REACH * typical:
+        run.append(k)
+        k += step
+    return run
+
+
+def _stacked_row(row: Line, above: list[Line], below: list[Line]) -> tuple[Line, int] | None:
+    """``row`` with the numbers its wrapped pieces make, and how many of the ``below`` lines it took; None when
+    the pieces are not each column's top and bottom."""
+    columns: list[list[Char]] = [[w] for line in reversed(above) for w in line]
+    used = 0
+    for line in below:
+        homes = [next((c for c in columns if abs(c[0].x0 - w.x0) <= _COLUMN_SLACK), None) for w in line]
+        if any(home is None for home in homes):
+            break
+        for word, home in zip(line, homes):
+            home.append(word)
+        used += 1
+    if any(len(column) < 2 for column in columns):
+        return None
+    middles = [[w for w in row if looks_like_value(w.text) and abs(w.x0 - column[0].x0) <= _COLUMN_SLACK]
+               for column in columns]
+    taken = {id(w) for middle in middles for w in middle}
+    numbers = [_stacked_number(sorted(column + middle, key=lambda w: w.baseline), row[0].baseline)
+               for column, middle in zip(columns, middles)]
+    return [w for w in row if id(w) not in taken] + numbers, used
+
+
+def _stacked_number(pieces: Line, baseline: float) -> Char:
+    """One number from its pieces printed one above the other, as wide as the widest piece (:func:`_right`)."""
+    text = "".join(w.text for w in pieces)
+    right = max(_right(w) for w in pieces)
+    first = pieces[0]
+    return first._replace(text=text, x1=first.x0 + (right - first.x0) / len(text), bottom=pieces[-1].bottom,
+                          baseline=baseline)
 
 
 def _is_numbers(line: Line) -> bool:
@@ -547,11 +622,13 @@ def _is_label_start(text: str) -> bool:
 
 
 def _is_table(rows: list[_Row]) -> bool:
-    """Rows make a table when several hold numbers, or one is a row of the form (the appeals row has no label)."""
+    """Rows make a table when several hold numbers, or one is a row of the form (the appeals row has no label;
+    a numbered label counts when it is the form's whole label, "四、结转下年度继续办理", not a heading's start)."""
     with_values = [row for row in rows if len(row) > 1 or row.values]
     return (len(with_values) >= _MIN_VALUE_ROWS
             or any(len(row) >= _APPEAL_VALUES for row in with_values)
-            or any(row.cells and _starts_label(row.cells[0]) and not is_numbered(row.cells[0])
+            or any(row.cells and (row.cells[0] in form_labels()
+                                  or (_starts_label(row.cells[0]) and not is_numbered(row.cells[0])))
                    for row in with_values))
 
 

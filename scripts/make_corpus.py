@@ -7,11 +7,14 @@ and ``error_codes`` says which); labels come from ``extractor/template.py``;
 each report carries controlled drift (see ``gencorpus/printed.py`` DRIFTS).
 The same ``--seed`` and ``--count`` give the same files. MANIFEST.tsv lists
 each report's format, style, template and drifts, for the benchmark's breakdown.
-PDF needs LibreOffice (Debian: libreoffice-writer fonts-noto-cjk).
+PDF needs LibreOffice (Debian: libreoffice-writer fonts-noto-cjk); with
+``--printer browser`` the PDFs are printed by headless Chromium from the
+reports' web pages instead (Debian: chromium), a second producer.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -22,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gencorpus.render_docx import render_docx  # noqa: E402
 from gencorpus.render_html import render_html  # noqa: E402
 from gencorpus.report import FORMATS, Report, plan_report  # noqa: E402
-from gencorpus.to_pdf import ConversionError, write_pdfs  # noqa: E402
+from gencorpus.to_pdf import BROWSER_STYLES, ConversionError, print_with_browser, write_pdfs  # noqa: E402
 
 MANIFEST = "MANIFEST.tsv"
 PDF_BATCH = 40
@@ -39,17 +42,24 @@ def manifest_line(report: Report) -> str:
     return "\t".join(fields) + "\n"
 
 
-def write_corpus(seed: int, count: int, formats: Sequence[str], out: Path) -> list[Report]:
-    """Write ``count`` reports and their expectations into ``out``; the PDFs in batches."""
+def write_corpus(seed: int, count: int, formats: Sequence[str], out: Path, printer: str = "libreoffice") -> list[Report]:
+    """Write ``count`` reports and their expectations into ``out``; the PDFs in batches (LibreOffice) or one by
+    one (``printer`` "browser", each report in the next CMS style)."""
     out.mkdir(parents=True, exist_ok=True)
     reports = [plan_report(seed, i, tuple(formats)) for i in range(count)]
+    if printer == "browser":
+        reports = [dataclasses.replace(r, style=BROWSER_STYLES[i % len(BROWSER_STYLES)]) if r.format == "pdf" else r
+                   for i, r in enumerate(reports)]
     pdfs = [r for r in reports if r.format == "pdf"]
     for report in reports:
         if report.format in _RENDER:
             (out / report.filename).write_bytes(_RENDER[report.format](report))
         (out / f"{report.name}.expected.json").write_text(expected_json(report), encoding="utf-8")
-    for start in range(0, len(pdfs), PDF_BATCH):
-        write_pdfs(pdfs[start:start + PDF_BATCH], out)
+    if printer == "browser":
+        print_with_browser(pdfs, out)
+    else:
+        for start in range(0, len(pdfs), PDF_BATCH):
+            write_pdfs(pdfs[start:start + PDF_BATCH], out)
     header = "file\tformat\tstyle\ttemplate\tdrifts\terror_codes\n"
     (out / MANIFEST).write_text(header + "".join(map(manifest_line, reports)), encoding="utf-8")
     return reports
@@ -69,9 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--formats", type=_formats, default=FORMATS, help="comma-separated: html,docx,pdf")
     parser.add_argument("--out", type=Path, required=True, help="output directory")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--printer", choices=("libreoffice", "browser"), default="libreoffice",
+                        help="what prints the PDFs: LibreOffice from DOCX/HTML, or headless Chromium from the web page")
     args = parser.parse_args(argv)
     try:
-        reports = write_corpus(args.seed, args.count, args.formats, args.out)
+        reports = write_corpus(args.seed, args.count, args.formats, args.out, args.printer)
     except ConversionError as exc:
         parser.exit(1, f"error: {exc}\n")
     print(f"wrote {len(reports)} reports to {args.out}", file=sys.stderr)

@@ -43,9 +43,14 @@ def text_then(first: str, second: str, x: float, y: float, gap: float) -> str:
     return f"BT /F1 {_FONT_SIZE:g} Tf 1 0 0 1 {x:g} {y:g} Tm [{_hex(first)} {shift:.2f} {_hex(second)}] TJ ET\n"
 
 
-def grid_lines(xs: list[float], ys: list[float]) -> str:
-    """Content that rules a full grid: a vertical line at every x, a horizontal one at every y."""
-    lines = [f"{x:g} {ys[0]:g} m {x:g} {ys[-1]:g} l S" for x in xs]
+def grid_lines(xs: list[float], ys: list[float], columns: tuple[float, float] | None = None) -> str:
+    """Content that rules a grid: a vertical line at every x, a horizontal one at every y.
+
+    The vertical lines run from ``ys[0]`` to ``ys[-1]``, or over ``columns``
+    (from, to) when given: past the last row line, a row left open.
+    """
+    start, end = columns or (ys[0], ys[-1])
+    lines = [f"{x:g} {start:g} m {x:g} {end:g} l S" for x in xs]
     lines += [f"{xs[0]:g} {y:g} m {xs[-1]:g} {y:g} l S" for y in ys]
     return "0.5 w\n" + "\n".join(lines) + "\n"
 

@@ -191,6 +191,26 @@ def test_number_set_right_after_a_label_filling_its_cell_stays_in_its_own_cell()
     assert find_row(table, "2.没有现成信息需要另行制作") == ["3", "5"]
 
 
+def test_row_broken_over_a_page_without_borders_at_the_break_is_stitched_whole():
+    """Browsers print a row cut by the page break with no border where it is cut: the column lines run on."""
+    xs = [40.0, 300.0, 340.0, 380.0]
+    upper = text_once(REQUESTS, 40, 760) + grid_lines(xs, [740.0, 720.0, 700.0], columns=(740.0, 80.0))
+    upper += _printed_row("一、本年新收政府信息公开申请数量", ["3", "4"], xs, 725)
+    upper += _printed_row("二、上年结转政府信息公开申请数量", ["0", "2"], xs, 705)
+    upper += _printed_row("1.本机关不掌握相关政府", ["1", "5"], xs, 90)
+    lower = grid_lines(xs, [740.0, 720.0], columns=(780.0, 720.0)) + text_once("信息", 42, 765)
+    lower += _printed_row("2.没有现成信息需要另行制作", ["7", "8"], xs, 725)
+    document = pdf.read("open_row.pdf", pdf_with_pages([upper, lower]))
+    assert len(document.tables) == 1
+    assert find_row(document.tables[0], "1.本机关不掌握相关政府信息") == ["1", "5"]
+    assert find_row(document.tables[0], "2.没有现成信息需要另行制作") == ["7", "8"]
+
+
+def _printed_row(label: str, numbers: list[str], xs: list[float], y: float) -> str:
+    """A row's texts, each just inside the left of its cell (``xs``: the column lines)."""
+    return "".join(text_once(text, x + 2, y) for text, x in zip([label, *numbers], xs))
+
+
 @pytest.mark.parametrize("text, expected", [
     ("（一）予以公开 1288 21\n（二）部分公开 447 7", True),
     ("全市共受理政府信息公开申请 3119 件，答复 3050 件", False),

@@ -71,8 +71,24 @@ class Grid:
 def ruled_grids(ruling: Ruling) -> list[Grid]:
     """The tables the ruling lines of a page draw, top to bottom (single cells are frames, not tables)."""
     horizontal, vertical = _merged(ruling.horizontal), _merged(ruling.vertical)
-    grids = [_grid(h, v) for h, v in _touching_groups(horizontal, vertical)]
+    grids = [_grid(_closed(h, v), v) for h, v in _touching_groups(horizontal, vertical)]
     return sorted((g for g in grids if len(g.spans) > 1), key=lambda g: g.ys[0])
+
+
+def _closed(horizontal: list[Segment], vertical: list[Segment]) -> list[Segment]:
+    """A table's horizontal lines, with a line across its top or bottom where its column lines run on past the
+    first or last drawn one.
+
+    A browser that breaks a row over two pages draws no border where it cuts
+    the row: the row's column lines run to the page's margin, open. Closing
+    the row there keeps its text inside the table, and the stitching joins
+    its two halves.
+    """
+    top, bottom = min(s[1] for s in vertical), max(s[2] for s in vertical)
+    left, right = min(s[0] for s in vertical), max(s[0] for s in vertical)
+    first, last = min(s[0] for s in horizontal), max(s[0] for s in horizontal)
+    closing = [(y, left, right) for y, beyond in ((top, first - top), (bottom, bottom - last)) if beyond > _TOUCH]
+    return sorted(horizontal + closing) if closing else horizontal
 
 
 def _merged(segments: list[Segment]) -> list[Segment]:

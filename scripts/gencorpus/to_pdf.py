@@ -1,8 +1,13 @@
-"""PDF versions of generated reports, printed by LibreOffice from their DOCX or HTML.
+"""PDF versions of generated reports, printed by LibreOffice from their DOCX or HTML, or by a browser.
 
 One ``soffice`` call converts a whole batch (starting LibreOffice costs far
 more than converting a report), and every call gets its own profile directory:
 two conversions sharing the default profile fail silently.
+
+Headless Chromium is a second producer (``print_with_browser``): it prints a
+report's web page as a browser would, in the CMS style the report is given,
+so tables come out as the page's markup draws them — some without any ruling
+line — with text set and wrapped by Skia, not LibreOffice.
 """
 from __future__ import annotations
 
@@ -17,7 +22,14 @@ from .render_docx import render_docx
 from .render_html import render_html
 from .report import Report
 
-__all__ = ["ConversionError", "SofficeMissing", "write_pdfs"]
+__all__ = ["BROWSER_STYLES", "ConversionError", "SofficeMissing", "print_with_browser", "write_pdfs"]
+
+#: The CMS styles a browser prints, in turn (see render_html).
+BROWSER_STYLES = ("trs", "hanweb", "fragment")
+#: Options that keep headless Chromium off the network and quiet on a machine without one.
+_CHROMIUM = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--no-pdf-header-footer")
 
 #: LibreOffice options for each source format: HTML is opened in Writer, not
 #: Writer/Web, whose PDF export starts with a blank page.
@@ -31,6 +43,29 @@ class ConversionError(RuntimeError):
 
 class SofficeMissing(ConversionError):
     """LibreOffice is not installed (Debian: libreoffice-writer, fonts-noto-cjk)."""
+
+
+def print_with_browser(reports: Sequence[Report], out: Path) -> list[Path]:
+    """Print each report's web page (in its ``style``, one of ``BROWSER_STYLES``) to ``out/NAME.pdf`` with
+    headless Chromium (Debian: chromium, fonts-noto-cjk)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise ConversionError("chromium not found: install chromium and fonts-noto-cjk")
+    written = []
+    with tempfile.TemporaryDirectory(prefix="gencorpus-") as tmp:
+        for report in reports:
+            page = Path(tmp) / f"{report.name}.html"
+            page.write_bytes(render_html(report))
+            target = out / report.filename
+            try:
+                subprocess.run([chromium, *_CHROMIUM, f"--user-data-dir={Path(tmp) / 'profile'}",
+                                f"--print-to-pdf={target}", page.as_uri()], check=True, capture_output=True, timeout=120)
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+                raise ConversionError(f"chromium failed on {report.name}: {exc}") from exc
+            if not target.exists():
+                raise ConversionError(f"chromium did not print {report.name}")
+            written.append(target)
+    return written
 
 
 def _source(report: Report) -> tuple[str, bytes]:

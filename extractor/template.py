@@ -208,6 +208,8 @@ REQUEST_COLUMNS: tuple[Label, ...] = (
 
 #: Header labels of the requests table that hold no column of their own.
 REQUEST_HEADER_LABELS = ("申请人情况", "法人或其他组织")
+#: The header of the active table's label column, printed atop each of its blocks.
+ACTIVE_HEADER_LABELS = ("信息内容",)
 
 
 # --- Table "appeals" (四、政府信息公开行政复议、行政诉讼情况) ------------------------

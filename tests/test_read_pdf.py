@@ -206,6 +206,22 @@ def test_row_broken_over_a_page_without_borders_at_the_break_is_stitched_whole()
     assert find_row(document.tables[0], "2.没有现成信息需要另行制作") == ["7", "8"]
 
 
+def test_misspelt_row_atop_a_page_is_not_read_as_the_rest_of_the_header_above():
+    """The last block of table 二 breaks after its header; "行政业性收费" (a typo) is the next row, not the
+    header's cut remainder."""
+    xs = [40.0, 300.0, 480.0]
+    upper = text_once(ACTIVE, 40, 760) + grid_lines(xs, [740.0, 720.0, 700.0, 680.0, 660.0])
+    upper += _printed_row("行政处罚", ["5"], xs, 725) + _printed_row("行政强制", ["3"], xs, 705)
+    upper += text_once("第二十条第（八）项", 42, 685) + _printed_row("信息内容", ["本年收费金额（单位：万元）"], xs, 665)
+    lower = grid_lines(xs, [780.0, 760.0]) + _printed_row("行政业性收费", ["3"], xs, 765)
+    lower += text_once(REQUESTS, 40, 700) + grid_lines([40.0, 300.0, 340.0, 380.0], [680.0, 660.0, 640.0])
+    lower += _printed_row("一、本年新收政府信息公开申请数量", ["3", "4"], [40.0, 300.0, 340.0], 665)
+    lower += _printed_row("二、上年结转政府信息公开申请数量", ["0", "2"], [40.0, 300.0, 340.0], 645)
+    table = table_under(pdf.read("typo.pdf", pdf_with_pages([upper, lower])), ACTIVE)
+    assert find_row(table, "信息内容") == ["本年收费金额（单位：万元）"]
+    assert find_row(table, "行政业性收费") == ["3"]
+
+
 def _printed_row(label: str, numbers: list[str], xs: list[float], y: float) -> str:
     """A row's texts, each just inside the left of its cell (``xs``: the column lines)."""
     return "".join(text_once(text, x + 2, y) for text, x in zip([label, *numbers], xs))

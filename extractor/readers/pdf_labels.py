@@ -12,15 +12,18 @@ from functools import cache
 
 from ..template import (
     ACTIVE,
+    ACTIVE_HEADER_LABELS,
     APPEAL_GROUPS,
     APPEAL_RESULTS,
     REQUEST_COLUMNS,
+    REQUEST_HEADER_LABELS,
     REQUEST_ROWS,
     TABLES,
 )
 from ..values import clean_text as label_key
 
-__all__ = ["block_items", "column_labels", "form_labels", "headings", "is_numbered", "label_key", "unnumbered"]
+__all__ = ["block_items", "column_labels", "form_labels", "header_labels", "headings", "is_numbered", "label_key",
+           "unnumbered"]
 
 #: A numbered item starts a label of its own: "一、", "（四）", "2.", "3、" (as keys: "(四)").
 _NUMBERED = re.compile(r"^\(?[一二三四五六七八九十\d]+[)、.．]")
@@ -54,6 +57,12 @@ def column_labels() -> frozenset[str]:
     """Column headers: text over a row of numbers that is not the row's label."""
     labels = (*ACTIVE.columns, *REQUEST_COLUMNS, *APPEAL_GROUPS, *APPEAL_RESULTS)
     return frozenset(label_key(v) for label in labels for v in label.variants)
+
+
+@cache
+def header_labels() -> frozenset[str]:
+    """Every header the form prints: the column labels and the headers over no column of their own ("信息内容")."""
+    return column_labels() | frozenset(label_key(h) for h in (*ACTIVE_HEADER_LABELS, *REQUEST_HEADER_LABELS))
 
 
 @cache

@@ -19,7 +19,7 @@ from bisect import bisect_left
 from ..document import Cell, table_from_rows
 from ..values import looks_like_value
 from .cleaning import clean_text
-from .pdf_labels import column_labels, form_labels, is_numbered, label_key
+from .pdf_labels import form_labels, header_labels, is_numbered, label_key
 from .pdf_tables import Piece
 from .pdf_words import join_rows
 
@@ -105,13 +105,17 @@ def _continues(above: Cell, below: Cell, first_value_col: int | None) -> bool:
 
     A blank cell continues a row label (a group label's blank remainder) but
     not a column header: under a header it is a blank value of the next row.
+    Nor does text continue a header printed whole ("信息内容"): it is the
+    next row's label, however misspelt.
     """
     if not above.text or looks_like_value(above.text):
         return False
     if first_value_col is not None and below.col >= first_value_col:
         return False
+    if label_key(above.text) in header_labels():
+        return False
     if not below.text:
-        return label_key(above.text) not in column_labels()
+        return True
     key = label_key(below.text)
     return not looks_like_value(below.text) and not is_numbered(key) and key not in form_labels()
 

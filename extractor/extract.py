@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -84,25 +85,38 @@ def located_to_tables(
     tables: dict[str, dict[str, Value]] = {}
     provenance: dict[str, dict[str, Provenance]] = {}
     for table, cells in located.tables.items():
-        tables[table], provenance[table] = {}, {}
+        values: dict[str, Value] = {}
+        sources: dict[str, Provenance] = {}
         for key in _form_order(table, located.template, cells):
             match = cells[key]
             parsed = parse_value(match.raw, unit_of(table, key), match.printed_unit)
-            tables[table][key] = parsed.value
-            provenance[table][key] = Provenance(match.raw, match.label, match.score, match.where, parsed.note)
+            values[key] = parsed.value
+            sources[key] = _provenance((match.raw, match.label, match.score, match.where, parsed.note))
+        tables[table], provenance[table] = values, sources
     return tables, provenance
 
 
-def _form_order(table: str, template: str, keys: dict[str, object]) -> list[str]:
-    """The keys as the form prints them (the report's template first)."""
-    rank = _form_rank(table, template)
-    return sorted(keys, key=lambda k: rank.get(k, len(rank)))
+#: ``Provenance(raw, label, score, where, note)`` from a tuple of those, without the named
+#: tuple's ``__new__``, a Python function: one provenance is made per value of every report.
+_provenance = partial(tuple.__new__, Provenance)
+
+
+def _form_order(table: str, template: str, keys: Mapping[str, object]) -> list[str]:
+    """The keys as the form prints them (the report's template first), then any the form lacks.
+
+    Walking the form's keys and keeping those present is cheaper than sorting
+    the present keys by their rank: a report holds most of the form's keys.
+    """
+    ordered = [k for k in all_keys(table, template) if k in keys]
+    if len(ordered) < len(keys):
+        ordered += [k for k in keys if k not in _form_set(table, template)]
+    return ordered
 
 
 @cache
-def _form_rank(table: str, template: str) -> dict[str, int]:
-    """Each key's position in the form (cached: the same few tables and templates recur)."""
-    return {key: i for i, key in enumerate(all_keys(table, template))}
+def _form_set(table: str, template: str) -> frozenset[str]:
+    """The keys of the form (cached: the same few tables and templates recur)."""
+    return frozenset(all_keys(table, template))
 
 
 @dataclass(frozen=True, slots=True)

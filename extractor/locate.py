@@ -24,7 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache, partial
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -45,6 +46,8 @@ from .values import looks_like_value, nfkc, unit_in
 __all__ = ["LocateSettings", "CellMatch", "Located", "Row", "locate", "normalize_label", "core_label"]
 
 N_REQUEST_VALUES = len(REQUEST_COLUMNS)
+#: The keys of each form row's cells, by column: a requests table fills ~200 of them per report.
+_REQUEST_CELL_KEYS = tuple(tuple(f"{r.key}.{c.key}" for c in REQUEST_COLUMNS) for r in REQUEST_ROWS)
 N_APPEAL_VALUES = len(APPEAL_GROUPS) * len(APPEAL_RESULTS)
 
 
@@ -67,15 +70,19 @@ class LocateSettings:
                 raise ValueError(f"LocateSettings.{name} must be within 0..100")
 
 
-@dataclass(frozen=True, slots=True)
-class CellMatch:
-    """One located value cell: the key it fills and why we believe so."""
+class CellMatch(NamedTuple):
+    """One located value cell: the key it fills and why we believe so (one per value: a named tuple)."""
 
     raw: str
     label: str
     score: float
     where: str
     printed_unit: str | None = None
+
+
+#: ``CellMatch(raw, label, score, where, printed_unit)`` from a tuple of all five, without the
+#: named tuple's ``__new__``, a Python function: a requests table alone fills ~200 cells.
+_cell_match = partial(tuple.__new__, CellMatch)
 
 
 @dataclass(slots=True)
@@ -92,10 +99,6 @@ class Row:
 
     table: Table
     cells: tuple[Cell, ...]
-
-    @property
-    def texts(self) -> tuple[str, ...]:
-        return tuple(c.text for c in self.cells)
 
 
 # --- label normalization --------------------------------------------------------
@@ -146,12 +149,18 @@ def best_score(text: str, variants: tuple[str, ...]) -> float:
 
 def section_of(text: str, settings: LocateSettings) -> str | None:
     """The standard table a heading introduces, if the text is such a heading."""
+    return _section_named(text, settings.heading_score)
+
+
+@lru_cache(maxsize=65536)
+def _section_named(text: str, heading_score: float) -> str | None:
+    """:func:`section_of`, cached on the one setting it reads (hashing the settings costs a Python call)."""
     norm = normalize_label(text)
     if not 4 <= len(norm) <= 60:
         return None
     core = core_label(text)
     for spec in TABLES:
-        if max(_similarity(core, core_label(h)) for h in spec.headings) >= settings.heading_score:
+        if max(_similarity(core, core_label(h)) for h in spec.headings) >= heading_score:
             return spec.id
     return None
 
@@ -213,8 +222,9 @@ def document_to_rows(doc: Document, settings: LocateSettings) -> dict[str, list[
         heading_section = _section_after(texts[previous_index: table.paragraph_index], carried, settings)
         section = heading_section or _content_section(rows, settings)
         for cells in rows:
-            if len([c for c in cells if normalize_label(c.text)]) == 1:
-                inline = section_of(next(c.text for c in cells if normalize_label(c.text)), settings)
+            labelled = [c for c in cells if normalize_label(c.text)]
+            if len(labelled) == 1:
+                inline = section_of(labelled[0].text, settings)
                 if inline:
                     section = inline
                     continue
@@ -234,20 +244,28 @@ def _column_scores(text: str) -> dict[str, float]:
 
 
 @lru_cache(maxsize=65536)
-def _best_active_row(text: str) -> tuple[Label, float]:
-    """The active table's row a printed label matches best, with its score (cached)."""
+def _active_label(text: str) -> tuple[Label, float] | None:
+    """The active table's row a printed label matches best, with its score; None for a value or blank (cached)."""
+    if not normalize_label(text) or looks_like_value(text):
+        return None
     return max(((r, best_score(text, r.variants)) for r in ACTIVE.rows), key=lambda rs: rs[1])
+
+
+@lru_cache(maxsize=65536)
+def _templates_marked(text: str, column_score: float) -> tuple[str, ...]:
+    """The templates one of whose marker columns a printed text names (cached: the same headers recur)."""
+    scores = _column_scores(text)
+    return tuple(template for template, markers in TEMPLATE_MARKERS.items()
+                 if any(scores[m] >= column_score for m in markers))
 
 
 def detect_template(active_rows: list[Row], request_keys: set[str], settings: LocateSettings) -> str:
     """2019 or 2021, from the active table's column labels, else the requests rows."""
     votes = dict.fromkeys(TEMPLATE_MARKERS, 0)
     for row in active_rows:
-        for text in row.texts:
-            scores = _column_scores(text)
-            for template, markers in TEMPLATE_MARKERS.items():
-                if any(scores[m] >= settings.column_score for m in markers):
-                    votes[template] += 1
+        for cell in row.cells:
+            for template in _templates_marked(cell.text, settings.column_score):
+                votes[template] += 1
     if votes["2021"] != votes["2019"]:
         return max(votes, key=lambda k: votes[k])
     if any(k.startswith("other.") for k in request_keys):
@@ -274,10 +292,10 @@ def _request_label_scores(texts: tuple[str, ...]) -> tuple[float, ...]:
 
 
 @lru_cache(maxsize=65536)
-def _request_scores(texts: tuple[str, ...], has_values: bool, settings: LocateSettings) -> tuple[float, ...]:
+def _request_scores(texts: tuple[str, ...], has_values: bool, group_discount: float) -> tuple[float, ...]:
     """A printed row's score against each form row: data rows need values, group rows are discounted (cached)."""
     return tuple(
-        score * settings.group_discount if spec.group else (score if has_values else 0.0)
+        score * group_discount if spec.group else (score if has_values else 0.0)
         for spec, score in zip(REQUEST_ROWS, _request_label_scores(texts))
     )
 
@@ -292,14 +310,9 @@ def align(scores: Sequence[Sequence[float]], threshold: float) -> list[tuple[int
     """
     n = len(scores)
     m = len(scores[0]) if scores else 0
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for above, here, row in zip(best, best[1:], scores):
-        for j, s in enumerate(row, 1):
-            # max() of the three, spelled out: this loop runs rows × form rows per report
-            value = above[j] if above[j] >= here[j - 1] else here[j - 1]  # noqa: FURB136
-            if s >= threshold and above[j - 1] + s > value:
-                value = above[j - 1] + s
-            here[j] = value
+    best = [[0.0] * (m + 1)]
+    for row in scores:
+        best.append(_next_totals(best[-1], row, threshold))
     pairs: list[tuple[int, int]] = []
     i, j = n, m
     while i and j:
@@ -314,6 +327,24 @@ def align(scores: Sequence[Sequence[float]], threshold: float) -> list[tuple[int
     return pairs[::-1]
 
 
+def _next_totals(above: list[float], row: Sequence[float], threshold: float) -> list[float]:
+    """One more row of :func:`align`'s table of best totals, from the row above.
+
+    ``best[i][j] = max(best[i-1][j], best[i][j-1], best[i-1][j-1] + s)``, computed
+    sparsely: totals never fall along a row, and a printed row matches only one
+    or two form rows, so the row above is copied and only a match's total is
+    carried rightwards, as far as it beats what is there.
+    """
+    here = above.copy()
+    m = len(here) - 1
+    for match, total in [(j, above[j - 1] + s) for j, s in enumerate(row, 1) if s >= threshold]:
+        j = match
+        while j <= m and here[j] < total:
+            here[j] = total
+            j += 1
+    return here
+
+
 def locate_requests(rows: list[Row], settings: LocateSettings) -> dict[str, CellMatch]:
     """Map the requests table's rows to keys: row by alignment, columns in the form's order."""
     candidates: list[tuple[Row, list[Cell], list[Cell] | None]] = []
@@ -325,7 +356,8 @@ def locate_requests(rows: list[Row], settings: LocateSettings) -> dict[str, Cell
             labels = [c for c in row.cells if normalize_label(c.text)]
             if labels and not any(looks_like_value(c.text) for c in labels):
                 candidates.append((row, labels, None))
-    scores = [_request_scores(_row_label_texts(labels), values is not None, settings) for _, labels, values in candidates]
+    scores = [_request_scores(_row_label_texts(labels), values is not None, settings.group_discount)
+              for _, labels, values in candidates]
     out: dict[str, CellMatch] = {}
     matched: dict[str, list[Cell]] = {}
     for i, j in align(scores, settings.row_score):
@@ -334,9 +366,9 @@ def locate_requests(rows: list[Row], settings: LocateSettings) -> dict[str, Cell
         if spec.group or values is None:
             continue
         matched[spec.key] = values
-        for col, cell in zip(REQUEST_COLUMNS, values):
-            out[f"{spec.key}.{col.key}"] = CellMatch(
-                cell.text, spec.text, scores[i][j], row.table.where(cell))
+        score, where = scores[i][j], row.table.where
+        for key, cell in zip(_REQUEST_CELL_KEYS[j], values):
+            out[key] = _cell_match((cell.text, spec.text, score, where(cell), None))
     return _drop_unused_variant(out, matched)
 
 
@@ -382,32 +414,46 @@ def locate_appeals(rows: list[Row], settings: LocateSettings) -> dict[str, CellM
 
 def _header_columns(row: Row, settings: LocateSettings) -> list[tuple[str, str | None]]:
     """The active-table columns a header row names, in order, with the unit each prints."""
-    found = []
-    for text in row.texts:
-        if not normalize_label(text):
-            continue
-        scores = _column_scores(text)
-        key = max(scores, key=scores.__getitem__)
-        if scores[key] >= settings.column_score:
-            found.append((key, unit_in(text)))
-    return found
+    found = (_header_column(cell.text, settings.column_score) for cell in row.cells)
+    return [column for column in found if column]
+
+
+@lru_cache(maxsize=65536)
+def _header_column(text: str, column_score: float) -> tuple[str, str | None] | None:
+    """The active-table column a printed text names, with the unit it prints, if any (cached per text)."""
+    if not normalize_label(text):
+        return None
+    scores = _column_scores(text)
+    key = max(scores, key=scores.__getitem__)
+    return (key, unit_in(text)) if scores[key] >= column_score else None
 
 
 def _active_row(row: Row, settings: LocateSettings) -> tuple[str, str, float, int] | None:
     """(row key, label, score, index of the label cell) if the row names an active-table row."""
     for index, cell in enumerate(row.cells):
-        if not normalize_label(cell.text) or looks_like_value(cell.text):
-            continue
-        spec, score = _best_active_row(cell.text)
-        if score >= settings.row_score:
+        named = _active_label(cell.text)
+        if named and named[1] >= settings.row_score:
+            spec, score = named
             return spec.key, spec.text, score, index
     return None
 
 
+@cache
+def _block_columns(template: str) -> dict[str, tuple[str, ...]]:
+    """The columns the form gives each active-table row in a template (cached: two templates)."""
+    return {r: b.columns for b in ACTIVE.blocks.get(template, ()) for r in b.rows}
+
+
+@cache
+def _active_keys(template: str) -> frozenset[str] | None:
+    """The active-table keys of a template, or None (any key) for an unknown template (cached)."""
+    return frozenset(table_keys("active", template)) if template in ACTIVE.blocks else None
+
+
 def locate_active(rows: list[Row], template: str, settings: LocateSettings) -> dict[str, CellMatch]:
     """Header rows set the columns of their 第二十条 block; data rows fill them in order."""
-    allowed = set(table_keys("active", template)) if template in ACTIVE.blocks else None
-    default_columns = {r: b.columns for b in ACTIVE.blocks.get(template, ()) for r in b.rows}
+    allowed = _active_keys(template)
+    default_columns = _block_columns(template)
     columns: list[tuple[str, str | None]] = []
     out: dict[str, CellMatch] = {}
     for row in rows:

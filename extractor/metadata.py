@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from .document import Document
 from .regions import region_of
-from .values import nfkc
+from .values import compact
 
 __all__ = ["Metadata", "describe", "parse_title", "statistics_year"]
 
@@ -64,7 +64,7 @@ class Metadata:
 def describe(document: Document) -> Metadata:
     """The publishing body, statistics year, title year and region of a report."""
     agency, title_year = _from_titles(_title_candidates(document))
-    body = _normalize(document.text)
+    body = compact(document.text)
     reported = _REPORT_ON.search(body)
     if agency is None and reported:
         agency = reported["agency"]
@@ -79,7 +79,7 @@ def parse_title(text: str) -> tuple[str | None, int | None] | None:
     "平潭综合实验区2024年度政府信息公开工作年度报告" -> ("平潭综合实验区", 2024);
     a title without a body ("2024年度政府信息公开工作年度报告") gives (None, 2024).
     """
-    match = _TITLE.search(_normalize(text))
+    match = _TITLE.search(compact(text))
     if match is None:
         return None
     agency = _strip_connectives(match["before"]) or _strip_connectives(match["after"])
@@ -88,7 +88,7 @@ def parse_title(text: str) -> tuple[str | None, int | None] | None:
 
 def statistics_year(text: str) -> int | None:
     """The year the statistics cover, from the period the report states ("统计期限自2024年1月1日…")."""
-    normalized = _normalize(text)
+    normalized = compact(text)
     for pattern in _STATISTICS_YEAR:
         match = pattern.search(normalized)
         if match:
@@ -105,7 +105,7 @@ def _title_candidates(document: Document) -> Iterator[tuple[str, str | None]]:
         for part in _SEPARATORS.split(document.title):
             yield part, None
     lines = [line for p in document.paragraphs[:_HEADING_PARAGRAPHS] for line in p.text.splitlines()]
-    lines = [line for line in (_normalize(x) for x in lines) if line]
+    lines = [line for line in (compact(x) for x in lines) if line]
     for previous, line in zip([None, *lines], lines):
         yield line, previous
 
@@ -141,8 +141,3 @@ def _strip_connectives(text: str) -> str:
     for word in _CONNECTIVES:
         text = text.removesuffix(word)
     return text
-
-
-def _normalize(text: str) -> str:
-    """NFKC, whitespace removed: PDFs and Word print "2024 年" and "洪泽区 人民政府"."""
-    return "".join(nfkc(text).split())

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Iterable
 
-from .values import nfkc
+from .values import compact
 
 __all__ = ["ALIASES", "Region", "region_of", "region_from_code", "division_names"]
 
@@ -98,7 +98,7 @@ def _leading_names(text: str) -> list[str]:
 
 
 def _clean(name: str) -> str:
-    name = "".join(nfkc(name).split())
+    name = compact(name)
     for prefix in _NAME_PREFIXES:
         name = name.removeprefix(prefix)
     return name

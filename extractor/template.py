@@ -303,8 +303,9 @@ def request_rows(template: str, split_other: bool) -> tuple[RequestRow, ...]:
     return tuple(rows)
 
 
+@cache
 def expected_keys(table: str, template: str, split_other: bool | None = None) -> tuple[str, ...]:
-    """The keys a complete table of this template holds.
+    """The keys a complete table of this template holds (cached: every report is checked against them).
 
     ``split_other`` overrides how （六）其他处理 is printed, for the 2021
     reports that still print it as one row.
@@ -412,8 +413,9 @@ def column_label(table: str, key: str) -> str:
     return f"{row} / {result}"
 
 
+@cache
 def unit_of(table: str, key: str) -> str | None:
-    """The unit of a key's values (万元 for money, None for counts)."""
+    """The unit of a key's values (万元 for money, None for counts; cached: asked once per cell read)."""
     if table != "active":
         return None
     col_key = key.rpartition(".")[2]

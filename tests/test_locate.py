@@ -41,6 +41,11 @@ def test_align_keeps_order_and_skips_weak_pairs():
     assert align([[50]], 70) == []
 
 
+def test_align_gives_up_a_strong_pair_for_a_longer_chain():
+    scores = [[0, 0, 95], [80, 0, 0], [0, 80, 0]]
+    assert align(scores, 70) == [(1, 0), (2, 1)]
+
+
 def _row(label, n=7, value="1"):
     return [label] + [value] * n
 

@@ -1,7 +1,7 @@
 """How a cell's printed text becomes a value."""
 import pytest
 
-from extractor.values import looks_like_value, parse_value, unit_in
+from extractor.values import compact, looks_like_value, parse_value, unit_in
 
 
 def test_blank_cell_is_null_not_zero():
@@ -50,3 +50,7 @@ def test_looks_like_value(raw, expected):
 @pytest.mark.parametrize("label,unit", [("本年收费金额（单位：万元）", "万元"), ("采购总金额（元）", "元"), ("采购总金额", None)])
 def test_unit_printed_in_a_header(label, unit):
     assert unit_in(label) == unit
+
+
+def test_compact_text_is_nfkc_without_any_whitespace():
+    assert compact("洪泽区　人民政府\n２０２４ 年（一）") == "洪泽区人民政府2024年(一)"

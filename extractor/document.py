@@ -9,6 +9,7 @@ a new format is one new reader producing this form.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Iterable, NamedTuple, Sequence
 
 __all__ = ["Cell", "Table", "Paragraph", "Document", "place_cells", "table_from_rows"]
@@ -29,6 +30,10 @@ class Cell(NamedTuple):
     rowspan: int = 1
     colspan: int = 1
     bbox: BBox | None = None
+
+
+#: A cell's row and column, to sort by (the named tuple's fields, read in C).
+_POSITION = attrgetter("row", "col")
 
 
 @dataclass(slots=True)
@@ -54,12 +59,10 @@ class Table:
         return max((c.col + c.colspan for c in self.cells), default=0)
 
     def rows(self) -> list[list[Cell]]:
-        """The cells that start in each row, left to right (merged cells once)."""
+        """The cells that start in each row, left to right (merged cells once); empty rows kept."""
         out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
-        for cell in self.cells:
+        for cell in sorted(self.cells, key=_POSITION):
             out[cell.row].append(cell)
-        for row in out:
-            row.sort(key=lambda c: c.col)
         return out
 
     def where(self, cell: Cell) -> str:

@@ -61,7 +61,7 @@ def main(verbose: int, quiet: bool) -> None:
          "table: a readable view. auto: table on a terminal, jsonl otherwise.",
 )
 def extract(files: tuple[str, ...], fmt: str) -> None:
-    """Extract the record of each report FILE (HTML, DOCX, PDF, DOC/WPS, TXT)."""
+    """Extract the record of each report FILE (HTML, DOCX, PDF, DOC/WPS, TXT; scans and table images with OCR)."""
     if fmt == "auto":
         fmt = "table" if sys.stdout.isatty() else "jsonl"
     writer = {"jsonl": _write_jsonl, "csv": _write_csv, "table": _write_table}[fmt]

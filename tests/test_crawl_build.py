@@ -2,8 +2,8 @@
 
 The mock site of ``test_crawl`` serves pages, PDFs, DOCX files and a table
 image; the dataset must hold every fetched report with the URL and publish
-date the crawl recorded, and the image must end as one failed entry whose
-reason says what to do, while everything else lands. Two of its detail pages
+date the crawl recorded, and the image (blank: OCR finds no text) must end as
+one failed entry saying so, while everything else lands. Two of its detail pages
 hold only a title and links to the files that are the report: they are
 pages, not reports, in the dataset and in the review built from it.
 """
@@ -26,7 +26,7 @@ from extractor.dataset import Dataset
 from extractor.report import write_report
 
 IMAGE = "/picture/0/2501201000.png"
-IMAGE_REASON = "a PNG image: table images need OCR, which xxgk does not do"
+IMAGE_REASON = "an image without text: OCR found nothing to read"
 #: Detail pages holding only a title and links to their attachments.
 PAGES = {"/hongze/xxgk/nb/202402/t20240201_1.html", "/art/2025/1/20/art_1234_1.html"}
 #: A page holding its report's title and nothing else (正文从略), linking nothing: a report without tables.
@@ -74,7 +74,7 @@ def test_every_fetched_document_is_in_the_dataset_with_its_url_and_publish_date(
     assert {path: report["publish_date"] for path, report in handoff.reports.items()} == fetched
 
 
-def test_table_image_is_one_failed_entry_saying_it_needs_ocr(handoff: HandOff) -> None:
+def test_image_without_text_is_one_failed_entry_saying_so(handoff: HandOff) -> None:
     failed = {path: report["error"] for path, report in handoff.reports.items() if report["status"] == "failed"}
     assert failed == {IMAGE: IMAGE_REASON}
 

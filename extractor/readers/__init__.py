@@ -27,6 +27,7 @@ FORMATS: dict[str, str] = {
     "pdf": "pdf",
     "doc": "legacy",
     "wps": "legacy",
+    "image": "image",
 }
 
 #: file suffix -> format, for files whose bytes do not say
@@ -34,10 +35,11 @@ SUFFIXES = {
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
     ".txt": "txt", ".md": "txt", ".text": "txt",
     ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".wps": "wps",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image", ".tiff": "image",
 }
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-#: Leading bytes of the image formats sites post tables as, so that a failure says why.
-_IMAGES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF"}
+#: Leading bytes of the image formats sites post tables (or scanned reports) as, read with OCR.
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")
 
 
 def detect_format(path: str | Path, data: bytes) -> str:
@@ -55,9 +57,8 @@ def detect_format(path: str | Path, data: bytes) -> str:
     lowered = head[:512].lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<table" in lowered:
         return "html"
-    image = next((name for magic, name in _IMAGES.items() if head.startswith(magic)), None)
-    if image:
-        raise UnsupportedFormat(f"a {image} image: table images need OCR, which xxgk does not do", path)
+    if data.startswith(_IMAGES):
+        return "image"
     if suffix:
         return suffix
     raise UnsupportedFormat(f"unsupported file type {Path(path).suffix or '(no suffix)'!r}", path)

@@ -6,32 +6,36 @@ characters and ruling lines read (:mod:`.pdf_layout`) and turned into grids
 (:mod:`.pdf_ruling`, :mod:`.pdf_tables`); pdfminer is never involved. A table that runs over a page break is stitched back into
 one table when nothing but page furniture (page numbers) separates the pieces.
 A table page without ruled tables (a table drawn without lines) has its rows
-rebuilt from the positions of its words (:mod:`.pdf_words`).
+rebuilt from the positions of its words (:mod:`.pdf_words`). A PDF without
+a text layer (a scan) has its pages read with OCR (:mod:`.ocr`) the same way.
 """
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import takewhile
 
 import pypdfium2 as pdfium
+from PIL.Image import Image
 
 from ..document import Document, Paragraph, Table, table_from_rows
 from ..errors import ReaderError
 from ..template import REQUEST_COLUMNS, REQUEST_HEADER_LABELS
 from ..values import looks_like_value
+from . import ocr
 from .cleaning import clean_text, guess_title
 from .pdf_labels import form_labels, label_key, unnumbered
-from .pdf_layout import leading_lines, page_ruling, page_words
+from .pdf_layout import TextLine, leading_lines, page_ruling, page_words
 from .pdf_ruling import ruled_grids
 from .pdf_stitch import stitch
-from .pdf_tables import Piece, page_pieces
+from .pdf_tables import Piece, page_pieces, text_pieces
 from .pdf_words import Flow, words_to_flow
 from .pdfium_calls import Page, close_page, open_page, page_text
 
-__all__ = ["is_table_page", "read"]
+__all__ = ["is_table_page", "read", "read_images"]
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +89,28 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
         pdf.close()
     paragraphs, tables = _assemble(items)
     if not any(p.text for p in paragraphs) and not tables:
-        log.info("%s: no text layer (a scanned PDF?)", path)
+        log.info("%s: no text layer (a scanned PDF?): reading its pages with OCR", path)
+        paragraphs, tables = read_images(path, ocr.render_pages(data))
     return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs))
+
+
+def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], list[Table]]:
+    """Paragraphs and tables of page images (a scan, a table posted as a picture) read with OCR.
+
+    OCR gives words with their boxes and the ruling lines seen in the image,
+    so each page is read as a text page is: its ruled tables by their grids,
+    else its rows rebuilt from the words' positions.
+    """
+    items: list[_Item] = []
+    for number, image in enumerate(images, start=1):
+        page = ocr.read_page(path, image)
+        grids = ruled_grids(page.ruling) if len(page.ruling) >= _MIN_EDGES else []
+        pieces, lines = text_pieces(ocr.cell_texts(path, page, grids), grids, number) if grids else ([], [])
+        if pieces:
+            items.extend(_ruled_items(pieces, lines, number))
+        else:
+            items.extend(_flow_items(words_to_flow(page.words, _FURNITURE.match), number))
+    return _assemble(items)
 
 
 def _printed_title(page: Page, text: str) -> str | None:
@@ -175,6 +199,11 @@ def _page_items(page: Page, text: str, after_table: bool) -> list[_Item]:
     if not pieces:
         log.debug("page %d prints labels of the form but no ruled table: reading rows from its words", number)
         return _flow_items(words_to_flow(page_words(page, text), _FURNITURE.match), number)
+    return _ruled_items(pieces, lines, number)
+
+
+def _ruled_items(pieces: list[Piece], lines: list[TextLine], number: int) -> list[_Item]:
+    """A page's ruled table pieces and lines of running text, top to bottom, page furniture left out."""
     flow: list[tuple[float, _Item]] = [(p.bbox[1], _Item(number, piece=p)) for p in pieces if p.bbox]
     flow += [(line.top, _Item(number, text=clean_text(line.text))) for line in lines]
     flow.sort(key=lambda pair: pair[0])

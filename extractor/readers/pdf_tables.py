@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from ..document import BBox, Cell
 from .pdf_labels import block_items, label_key
-from .pdf_layout import TextLine, cell_texts
+from .pdf_layout import PageText, TextLine, cell_texts
 from .pdf_ruling import Grid
 from .pdfium_calls import Page
 
-__all__ = ["Piece", "page_pieces"]
+__all__ = ["Piece", "page_pieces", "text_pieces"]
 
 
 @dataclass(slots=True)
@@ -43,11 +43,18 @@ def page_pieces(page: Page, text: str, grids: list[Grid]) -> tuple[list[Piece], 
 
     ``text`` is the page's text (:func:`.pdfium_calls.page_text`).
     """
-    found = cell_texts(page, text, grids)
+    return text_pieces(cell_texts(page, text, grids), grids, page.number)
+
+
+def text_pieces(found: PageText, grids: list[Grid], number: int) -> tuple[list[Piece], list[TextLine]]:
+    """The ruled tables of page ``number`` from the text found in their cells, and the running text around them.
+
+    The text comes from the page's text layer (:func:`page_pieces`) or from OCR of its image.
+    """
     pieces: list[Piece] = []
     lines = found.lines
     for grid, texts in zip(grids, found.cells):
-        piece, prose = _peel_prose(_piece(grid, texts, page.number), grid.bbox)
+        piece, prose = _peel_prose(_piece(grid, texts, number), grid.bbox)
         lines.extend(prose)
         if piece is not None:
             pieces.append(piece)

@@ -41,7 +41,7 @@ from ..values import looks_like_value
 from .pdf_labels import column_labels, form_labels, headings, is_numbered, label_key
 from .pdf_layout import Char
 
-__all__ = ["Flow", "join_rows", "words_to_flow"]
+__all__ = ["Flow", "join_rows", "word_end", "words_to_flow"]
 
 #: A section heading of the report ("五、存在的主要问题及改进情况").
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
@@ -211,9 +211,9 @@ def _stacked_row(row: Line, above: list[Line], below: list[Line]) -> tuple[Line,
 
 
 def _stacked_number(pieces: Line, baseline: float) -> Char:
-    """One number from its pieces printed one above the other, as wide as the widest piece (:func:`_right`)."""
+    """One number from its pieces printed one above the other, as wide as the widest piece (:func:`word_end`)."""
     text = "".join(w.text for w in pieces)
-    right = max(_right(w) for w in pieces)
+    right = max(word_end(w) for w in pieces)
     first = pieces[0]
     return first._replace(text=text, x1=first.x0 + (right - first.x0) / len(text), bottom=pieces[-1].bottom,
                           baseline=baseline)
@@ -246,7 +246,7 @@ def _height(line: Line) -> float:
     return max(w.bottom - w.top for w in line)
 
 
-def _right(word: Char) -> float:
+def word_end(word: Char) -> float:
     """Where a word ends: the layout boxes a word by its first character, the others are about as wide."""
     return word.x0 + (word.x1 - word.x0) * len(word.text)
 
@@ -259,9 +259,9 @@ def _join_touching(line: Line, typical: float) -> Line:
     """
     joined: Line = []
     for word in line:
-        if joined and word.x0 - _right(joined[-1]) <= _join_gap(joined[-1], word, typical):
+        if joined and word.x0 - word_end(joined[-1]) <= _join_gap(joined[-1], word, typical):
             last = joined[-1]
-            width = (_right(word) - last.x0) / len(last.text + word.text)
+            width = (word_end(word) - last.x0) / len(last.text + word.text)
             joined[-1] = last._replace(text=last.text + word.text, x1=last.x0 + width)
         else:
             joined.append(word)
@@ -492,7 +492,7 @@ def _place(rows: list[_Row]) -> list[list[str]]:
     placed: list[list[str]] = []
     for block in _blocks(rows):
         values = [v for row in block for v in row.values]
-        columns = _columns([(v.x0, _right(v)) for v in values])
+        columns = _columns([(v.x0, word_end(v)) for v in values])
         heads = _columns(_head_spans(block))
         if len(heads) > len(columns) and all(_fits(row.values, heads) for row in block):
             columns = heads
@@ -527,7 +527,7 @@ def _fits(values: list[Char], columns: list[Span]) -> bool:
 
 def _column_of(value: Char, columns: list[Span]) -> int:
     """The column a number prints in: the nearest, by left edges, centres or right edges (however aligned)."""
-    left, right = value.x0, _right(value)
+    left, right = value.x0, word_end(value)
     return min(range(len(columns)), key=lambda i: min(
         abs(left - columns[i][0]), abs(right - columns[i][1]), abs(left + right - sum(columns[i])) / 2))
 
@@ -595,7 +595,7 @@ def _stacks(words: Line) -> list[Line]:
     """
     stacks: list[Line] = []
     for word in words:
-        under = [s for s in stacks if s[-1].x0 <= _right(word) and word.x0 <= _right(s[-1])
+        under = [s for s in stacks if s[-1].x0 <= word_end(word) and word.x0 <= word_end(s[-1])
                  and word.baseline - s[-1].baseline > (s[-1].bottom - s[-1].top) / 2]
         if under:
             min(under, key=lambda s: abs(s[-1].x0 - word.x0)).append(word)
@@ -608,7 +608,7 @@ def _join_pieces(pieces: Line) -> list[tuple[str, Span]]:
     """Pieces joined while they still spell the start of a label the form prints, with where they print."""
     joined: list[tuple[str, Span]] = []
     for piece in pieces:
-        span = (piece.x0, _right(piece))
+        span = (piece.x0, word_end(piece))
         if joined and joined[-1][0] not in form_labels() and _is_label_start(joined[-1][0] + piece.text):
             text, (x0, x1) = joined[-1]
             joined[-1] = (text + piece.text, (min(x0, span[0]), max(x1, span[1])))

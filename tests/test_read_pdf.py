@@ -222,6 +222,22 @@ def test_misspelt_row_atop_a_page_is_not_read_as_the_rest_of_the_header_above():
     assert find_row(table, "行政业性收费") == ["3"]
 
 
+def test_page_opening_inside_a_ruled_table_after_a_table_continues_it():
+    """What a page break leaves of table 四 may be header cells wrapped a word per line over a row of numbers
+    with blanks: nothing a table page is told by from its text, but it opens inside a ruled table."""
+    xs = [40.0, 100.0, 160.0, 220.0]
+    upper = grid_lines([40.0, 300.0, 340.0], [800.0, 780.0, 760.0])
+    upper += _printed_row("（七）总计", ["9"], [40.0, 300.0], 785) + _printed_row("四、结转下年度继续办理", ["1"], [40.0, 300.0], 765)
+    upper += text_once(APPEALS, 40, 745) + grid_lines(xs, [740.0, 720.0])
+    upper += "".join(text_once(label, x + 2, 725) for label, x in zip(["行政复议", "行政诉讼", "复议后起诉"], xs))
+    lower = grid_lines(xs, [780.0, 740.0, 720.0])
+    lower += "".join(text_once("结果", x + 2, 765) + text_once("维持", x + 2, 750) for x in xs[:-1])
+    lower += text_once("0", 42, 725) + text_once("3", 162, 725) + text_once("五、存在的主要问题及改进情况", 40, 680)
+    document = pdf.read("cut_appeals.pdf", pdf_with_pages([upper, lower]))
+    assert [p.text for p in document.paragraphs] == [APPEALS, "五、存在的主要问题及改进情况"]
+    assert [c.text for c in document.tables[-1].rows()[-1]] == ["0", "", "3"]
+
+
 def _printed_row(label: str, numbers: list[str], xs: list[float], y: float) -> str:
     """A row's texts, each just inside the left of its cell (``xs``: the column lines)."""
     return "".join(text_once(text, x + 2, y) for text, x in zip([label, *numbers], xs))

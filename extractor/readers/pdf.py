@@ -28,7 +28,7 @@ from ..values import looks_like_value
 from . import ocr
 from .cleaning import clean_text, guess_title
 from .pdf_labels import form_labels, label_key, unnumbered
-from .pdf_layout import TextLine, leading_lines, page_ruling, page_words
+from .pdf_layout import TextLine, leading_lines, opens_inside, page_ruling, page_words
 from .pdf_ruling import ruled_grids
 from .pdf_stitch import stitch
 from .pdf_tables import Piece, page_pieces, text_pieces
@@ -187,14 +187,18 @@ def _page_items(page: Page, text: str, after_table: bool) -> list[_Item]:
     """A page's lines and table pieces, top to bottom, page furniture left out.
 
     A page right after a table is read for tables too when it opens with a
-    row of numbers: the values row of table 四 may be all that a page break
-    left of it, too short (blank cells) to be a row by its own look.
+    row of numbers, or inside a ruled table: what a page break left of
+    table 四 may be a values row too short (blank cells) to be a row by its
+    own look, or header cells wrapped a word per line ("结果" / "维持").
     """
     number = page.number
-    if not is_table_page(text) and not (after_table and _opens_with_values(text)):
+    table_page = is_table_page(text) or (after_table and _opens_with_values(text))
+    if not table_page and not after_table:
         return _text_items(text.splitlines(), number)
     ruling = page_ruling(page)
     grids = ruled_grids(ruling) if len(ruling) >= _MIN_EDGES else []
+    if not table_page and not (grids and opens_inside(page, text, grids[0].bbox)):
+        return _text_items(text.splitlines(), number)
     pieces, lines = page_pieces(page, text, grids) if grids else ([], [])
     if not pieces:
         log.debug("page %d prints labels of the form but no ruled table: reading rows from its words", number)

@@ -39,7 +39,7 @@ from .cleaning import clean_text
 from .pdfium_calls import Page
 
 __all__ = ["Char", "CellRegion", "PageText", "Ruling", "Segment", "TextLine", "cell_texts", "chars_to_lines",
-           "leading_lines", "page_ruling", "page_words"]
+           "leading_lines", "opens_inside", "page_ruling", "page_words"]
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -202,6 +202,15 @@ def page_words(page: Page, text: str) -> list[Char]:
     """Every printed word of a page, each with its first character's box (for tables drawn without lines)."""
     reader = _Reader(page)
     return reader.chars(text, [(a, b, reader.box(a)) for words in _line_words(text) for a, b in words])
+
+
+def opens_inside(page: Page, text: str, box: BBox) -> bool:
+    """Whether the first character a page prints (of its ``text``) prints inside ``box``."""
+    first = next((m.start() for m in _WORD_OR_BREAK.finditer(text) if m.group() != "\n"), None)
+    if first is None:
+        return False
+    x0, top, x1, bottom = _Reader(page).box(first)
+    return box[0] <= (x0 + x1) / 2 <= box[2] and box[1] <= (top + bottom) / 2 <= box[3]
 
 
 def leading_lines(page: Page, text: str, count: int) -> list[TextLine]:

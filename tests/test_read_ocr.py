@@ -11,6 +11,7 @@ import json
 
 import pytest
 from conftest import FIXTURES
+import pypdfium2 as pdfium
 
 from extractor.errors import ReaderError
 from extractor.extract import extract_file
@@ -36,6 +37,18 @@ def test_table_image_is_read_into_the_requests_table() -> None:
     expected = _row_cells(EXPECTED["requests"], IMAGE_ROWS)
     record = extract_file(IMAGE)
     assert {key: record.tables["requests"].get(key) for key in expected} == expected
+
+
+def test_coarse_web_image_is_enlarged_before_it_is_read(tmp_path) -> None:
+    """A table page as a 96 dpi screen image (no resolution stated), which Tesseract misreads unenlarged."""
+    report = FIXTURES / "generated" / "g0002_pdf.pdf"
+    page = pdfium.PdfDocument(report)[2]
+    path = tmp_path / "page3.png"
+    page.render(scale=96 / 72, grayscale=True).to_pil().save(path)
+    expected = json.loads(report.with_name("g0002_pdf.expected.json").read_text(encoding="utf-8"))["tables"]
+    rows = _row_cells(expected["requests"], ("new_received", "carried_over", "denied.state_secret"))
+    requests = extract_file(path).tables["requests"]
+    assert {key: requests.get(key) for key in rows} == rows
 
 
 def test_scanned_pdf_gives_its_requests_table(scan_record) -> None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
 import os
 import re
 import statistics
@@ -108,8 +109,14 @@ class OcrSettings:
     psm: int = 6
     #: Resolution scanned PDF pages are rendered at (Tesseract reads 10 pt text best at about 300 dpi).
     dpi: int = 300
-    #: Resolution assumed for an image file that does not state one.
-    image_dpi: int = 300
+    #: How wide (inches) an image that states no resolution is taken to print: a page's text, or a table
+    #: across it. Web images state none and are coarse (96 dpi screens).
+    image_width: float = 7.0
+    #: Images coarser than this are enlarged to it before OCR: Tesseract misreads Chinese set in fewer than
+    #: about 20 pixels (a 96 dpi table image reads half its cells; enlarged twice, all it can).
+    min_dpi: int = 200
+    #: Enlarging stops at this factor.
+    max_enlarge: int = 4
     #: Seconds one run of Tesseract (a page, or the cells of a table read again) may take before the file is
     #: given up.
     timeout: float = 120.0
@@ -174,7 +181,12 @@ def read_page(path: str, image: Image.Image, settings: OcrSettings | None = None
     settings = settings or SETTINGS
     if min(image.size) < _MIN_SIDE:
         return OcrPage([], Ruling(), image, 1.0)
-    per_point = _dpi(image, settings.image_dpi) / _POINTS
+    dpi = _dpi(image, settings.image_width)
+    factor = min(math.ceil(settings.min_dpi / dpi), settings.max_enlarge)
+    if factor > 1:
+        image = image.resize((image.width * factor, image.height * factor), Image.Resampling.LANCZOS)
+        dpi *= factor
+    per_point = dpi / _POINTS
     pixels = np.asarray(image.convert("L"))
     ink = pixels < _RULE_INK
     across = _long_runs(ink, round(settings.rule_length * per_point))
@@ -325,11 +337,12 @@ def _segments(runs: np.ndarray, scale: float) -> list[Segment]:
             for row, start, end in zip(rows.tolist(), starts.tolist(), ends.tolist())]
 
 
-def _dpi(image: Image.Image, default: int) -> float:
-    """The resolution an image states (some state 1 dpi or none: then ``default``)."""
+def _dpi(image: Image.Image, width: float) -> float:
+    """The resolution an image states; for one that states none (or 1 dpi), the resolution at which it prints
+    ``width`` inches wide."""
     stated = image.info.get("dpi")
     resolution = float(stated[0]) if stated else 0.0
-    return resolution if resolution >= _POINTS else float(default)
+    return resolution if resolution >= _POINTS else image.width / width
 
 
 def _widen(mask: np.ndarray, margin: int) -> np.ndarray:

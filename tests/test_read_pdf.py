@@ -1,5 +1,7 @@
 """The PDF reader on real reports: table pages found, grids right, tables stitched across pages."""
 import io
+import subprocess
+import sys
 
 import pypdfium2 as pdfium
 import pytest
@@ -258,3 +260,18 @@ def test_table_pages_are_told_from_their_text(text, expected):
 def test_corrupt_pdf_raises_reader_error_naming_the_file(data):
     with pytest.raises(ReaderError, match="broken.pdf"):
         pdf.read("broken.pdf", data)
+
+
+def test_pdfs_read_in_several_threads_at_once_do_not_crash_the_process():
+    """pdfium is not thread-safe (a Dask worker parses files in threads): reading in threads must not segfault.
+    Run in a child process, which a crash would kill."""
+    script = (
+        "import sys; from concurrent.futures import ThreadPoolExecutor\n"
+        "from extractor.readers import pdf\n"
+        "files = [open(p, 'rb').read() for p in sys.argv[1:]] * 10\n"
+        "with ThreadPoolExecutor(4) as pool:\n"
+        "    print(set(pool.map(lambda data: len(pdf.read('x.pdf', data).tables), files)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(HUAIAN), str(HONGZE)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-500:]

@@ -54,6 +54,7 @@ from .cleaning import clean_text
 from .pdf_layout import CellRegion, Char, PageText, Ruling, Segment, chars_to_lines
 from .pdf_ruling import Grid
 from .pdf_words import word_end
+from .pdfium_calls import PDFIUM_LOCK
 
 __all__ = ["OcrPage", "OcrSettings", "SETTINGS", "cell_texts", "open_images", "read_page", "render_pages"]
 
@@ -138,18 +139,22 @@ SETTINGS = OcrSettings()
 def render_pages(data: bytes, settings: OcrSettings | None = None) -> Iterator[Image.Image]:
     """Each page of a PDF as a grayscale image, one at a time (a 300 dpi page is ~9 MB)."""
     settings = settings or SETTINGS
-    pdf = pdfium.PdfDocument(data)
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        count = len(pdf)
     try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            try:
-                image = page.render(scale=settings.dpi / _POINTS, grayscale=True).to_pil().convert("L")
-            finally:
-                page.close()
+        for index in range(count):
+            with PDFIUM_LOCK:
+                page = pdf[index]
+                try:
+                    image = page.render(scale=settings.dpi / _POINTS, grayscale=True).to_pil().convert("L")
+                finally:
+                    page.close()
             image.info["dpi"] = (settings.dpi, settings.dpi)
             yield image
     finally:
-        pdf.close()
+        with PDFIUM_LOCK:
+            pdf.close()
 
 
 def open_images(path: str, data: bytes) -> list[Image.Image]:

@@ -33,7 +33,7 @@ from .pdf_ruling import ruled_grids
 from .pdf_stitch import stitch
 from .pdf_tables import Piece, page_pieces, text_pieces
 from .pdf_words import Flow, words_to_flow
-from .pdfium_calls import Page, close_page, open_page, page_text
+from .pdfium_calls import PDFIUM_LOCK, Page, close_page, open_page, page_text
 
 __all__ = ["is_table_page", "read", "read_images"]
 
@@ -66,6 +66,17 @@ class _Item:
 
 def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     """Read a PDF's text layer (``charset`` is unused: PDF text is Unicode)."""
+    with PDFIUM_LOCK:
+        items, title = _read_pages(path, data)
+    paragraphs, tables = _assemble(items)
+    if not any(p.text for p in paragraphs) and not tables:
+        log.info("%s: no text layer (a scanned PDF?): reading its pages with OCR", path)
+        paragraphs, tables = read_images(path, ocr.render_pages(data))
+    return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs))
+
+
+def _read_pages(path: str, data: bytes) -> tuple[list[_Item], str | None]:
+    """Each page's lines and table pieces, and the title printed on the first page."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -87,11 +98,7 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
         raise ReaderError(f"broken PDF page: {exc}", path) from exc
     finally:
         pdf.close()
-    paragraphs, tables = _assemble(items)
-    if not any(p.text for p in paragraphs) and not tables:
-        log.info("%s: no text layer (a scanned PDF?): reading its pages with OCR", path)
-        paragraphs, tables = read_images(path, ocr.render_pages(data))
-    return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs))
+    return items, title
 
 
 def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], list[Table]]:

@@ -10,19 +10,25 @@ addresses pypdfium2 has loaded, taking and returning handles as ints.
 pypdfium2 still opens the document: it owns the file's bytes and its errors.
 
 The calls made per object or per character hold the GIL (``PYFUNCTYPE``:
-cheaper, and pdfium is not thread-safe anyway); loading and closing a page,
-which take milliseconds, release it like pypdfium2's own calls.
+cheaper); loading and closing a page, which take milliseconds, release it
+like pypdfium2's own calls. pdfium itself is not thread-safe, whatever the
+document: every use of it in a process holds :data:`PDFIUM_LOCK` (a Dask
+worker parses several files at once in threads).
 """
 from __future__ import annotations
 
 import ctypes
+import threading
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-__all__ = ["Page", "open_page", "close_page", "char_box", "char_origin", "page_objects", "object_type",
+__all__ = ["PDFIUM_LOCK", "Page", "open_page", "close_page", "char_box", "char_origin", "page_objects", "object_type",
            "object_bounds", "object_matrix", "form_objects", "path_points", "page_text"]
+
+#: Held by whatever calls pdfium, so that two threads never do at once.
+PDFIUM_LOCK = threading.RLock()
 
 _handle, _int, _float, _double = ctypes.c_void_p, ctypes.c_int, ctypes.c_float, ctypes.c_double
 _floats, _doubles = ctypes.POINTER(_float), ctypes.POINTER(_double)

@@ -360,7 +360,7 @@ def locate_requests(rows: list[Row], settings: LocateSettings) -> dict[str, Cell
               for _, labels, values in candidates]
     out: dict[str, CellMatch] = {}
     matched: dict[str, list[Cell]] = {}
-    for i, j in align(scores, settings.row_score):
+    for i, j in _gaps_filled(align(scores, settings.row_score), candidates):
         spec = REQUEST_ROWS[j]
         row, labels, values = candidates[i]
         if spec.group or values is None:
@@ -370,6 +370,24 @@ def locate_requests(rows: list[Row], settings: LocateSettings) -> dict[str, Cell
         for key, cell in zip(_REQUEST_CELL_KEYS[j], values):
             out[key] = _cell_match((cell.text, spec.text, score, where(cell), None))
     return _drop_unused_variant(out, matched)
+
+
+def _gaps_filled(pairs: list[tuple[int, int]], candidates: list[tuple[Row, list[Cell], list[Cell] | None]]
+                 ) -> list[tuple[int, int]]:
+    """``pairs`` and, between two matched rows one row apart in both the report and the form, that row too.
+
+    A row of values left between two rows the alignment matched, where the
+    form prints exactly one (not a group header) between them, is that row
+    however its label reads: OCR garbles a label past recognition ("lta" for
+    "5.属于三类内部事务信息") while its numbers still stand where the row does.
+    Its score stays the label's own, low, for the record to show.
+    """
+    filled = list(pairs[:1])
+    for (i, j), following in zip(pairs, pairs[1:]):
+        if following == (i + 2, j + 2) and candidates[i + 1][2] is not None and not REQUEST_ROWS[j + 1].group:
+            filled.append((i + 1, j + 1))
+        filled.append(following)
+    return filled
 
 
 def _drop_unused_variant(out: dict[str, CellMatch], matched: dict[str, list[Cell]]) -> dict[str, CellMatch]:

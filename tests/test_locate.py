@@ -122,3 +122,16 @@ def test_table_under_another_numbered_heading_is_not_standard():
 
 def test_label_with_a_dropped_bracket_still_matches():
     assert best_score("（二）部分公开区分处理的，只计这一情形，不计其他情形）", _variants("partially_granted")) >= 90
+
+
+def test_row_whose_label_is_garbled_takes_the_one_form_row_between_its_neighbours():
+    """OCR reads "5.属于三类内部事务信息" as "lta": between rows 4. and 6. it can only be row 5."""
+    rows = [_row("4.保护第三方合法权益"), _row("lta", value="5"), _row("6.属于四类过程性信息")]
+    cells = locate(_requests_doc(rows)).tables["requests"]
+    assert cells["denied.internal_affairs.total"].raw == "5"
+
+
+def test_garbled_row_is_not_placed_where_the_form_has_more_than_one_row_between_its_neighbours():
+    rows = [_row("4.保护第三方合法权益"), _row("lta", value="5"), _row("7.属于行政执法案卷")]
+    cells = locate(_requests_doc(rows)).tables["requests"]
+    assert not {key for key, cell in cells.items() if cell.raw == "5"}

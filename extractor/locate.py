@@ -469,7 +469,12 @@ def _active_keys(template: str) -> frozenset[str] | None:
 
 
 def locate_active(rows: list[Row], template: str, settings: LocateSettings) -> dict[str, CellMatch]:
-    """Header rows set the columns of their 第二十条 block; data rows fill them in order."""
+    """Header rows set the columns of their 第二十条 block; data rows fill them in order.
+
+    A header that names only some of its block's columns (one misread:
+    "采购总金额〈单位;万元)") says nothing of where the others are: a row
+    printing all the form's columns then takes the form's order.
+    """
     allowed = _active_keys(template)
     default_columns = _block_columns(template)
     columns: list[tuple[str, str | None]] = []
@@ -483,8 +488,10 @@ def locate_active(rows: list[Row], template: str, settings: LocateSettings) -> d
         if not named:
             continue
         key, label, score, index = named
-        use = columns or [(c, None) for c in default_columns.get(key, ())]
         cells = row.cells[index + 1:]
+        form = [(c, None) for c in default_columns.get(key, ())]
+        partial = len(columns) < len(form) <= len(cells)
+        use = columns if columns and not partial else form
         values = cells[len(cells) - len(use):] if len(cells) >= len(use) else cells
         if not all(looks_like_value(c.text) for c in values):
             continue

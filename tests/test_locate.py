@@ -135,3 +135,11 @@ def test_garbled_row_is_not_placed_where_the_form_has_more_than_one_row_between_
     rows = [_row("4.保护第三方合法权益"), _row("lta", value="5"), _row("7.属于行政执法案卷")]
     cells = locate(_requests_doc(rows)).tables["requests"]
     assert not {key for key, cell in cells.items() if cell.raw == "5"}
+
+
+def test_header_naming_only_some_columns_does_not_shift_the_values():
+    """OCR misreads the amount's header: the one header left must not take the last value of the row."""
+    rows = [["第二十条第（九）项"], ["信息内容", "采购项目数量", "“采购总金额〈单位;万元)"], ["政府集中采购", "", "4529.78"]]
+    doc = Document("t.txt", "txt", [Paragraph(HEADINGS[0])], [table_from_rows(rows, "table 1", 1)])
+    cells = locate(doc).tables["active"]
+    assert (cells["procurement.projects"].raw, cells["procurement.amount"].raw) == ("", "4529.78")

@@ -1,10 +1,12 @@
 """PDF reader (text layer): running text from every page, tables from the pages that hold them.
 
 Speed is the point of the design. pdfium reads the text of a whole report in
-milliseconds; only the pages whose text names labels of the form get their
-characters and ruling lines read (:mod:`.pdf_layout`) and turned into grids
-(:mod:`.pdf_ruling`, :mod:`.pdf_tables`); pdfminer is never involved. A table that runs over a page break is stitched back into
-one table when nothing but page furniture (page numbers) separates the pieces.
+milliseconds; only the pages whose text names labels of the form (or that
+open inside a ruled table right after one) get their ruling lines and words
+read (:mod:`.pdf_layout`) and turned into grids (:mod:`.pdf_ruling`,
+:mod:`.pdf_tables`); pdfminer is never involved. A table that runs over a
+page break is stitched back into one table when nothing but page furniture
+(page numbers) separates the pieces (:mod:`.pdf_stitch`).
 A table page without ruled tables (a table drawn without lines) has its rows
 rebuilt from the positions of its words (:mod:`.pdf_words`). A PDF without
 a text layer (a scan) has its pages read with OCR (:mod:`.ocr`) the same way.

@@ -37,6 +37,7 @@ from .crosscheck import CrossSettings, crosscheck
 from .dataset import Dataset, Entry, KnownFile
 from .errors import DatasetError, XxgkError
 from .readers import SUFFIXES as REPORT_SUFFIXES
+from .readers import reader_modules
 from .record import Record
 
 __all__ = [
@@ -257,12 +258,13 @@ def parse_isolated(sources: Sequence[Source], parse: Parse, settings: BuildSetti
     A process that outlives ``settings.timeout`` is killed, one that dies
     without answering (a segfault, the kernel's OOM killer) is reported with
     its exit code; either way the outcome is that file's failure. The fork
-    server imports the parser once, so that each file's process starts warm.
-    If writing an outcome fails (or the user interrupts), the files still in
-    flight are killed rather than left running.
+    server imports the parser and every reader once, so that each file's
+    process starts warm. If writing an outcome fails (or the user
+    interrupts), the files still in flight are killed rather than left
+    running.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["extractor.extract", parse.__module__])
+    context.set_forkserver_preload(["extractor.extract", *reader_modules(), parse.__module__])
     pending = deque(sources)
     running: list[_Job] = []
     try:

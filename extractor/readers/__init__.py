@@ -17,7 +17,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import ReaderError, UnsupportedFormat
 
-__all__ = ["FORMATS", "SUFFIXES", "detect_format", "read_bytes", "read_document"]
+__all__ = ["FORMATS", "SUFFIXES", "detect_format", "read_bytes", "read_document", "reader_modules"]
 
 #: format -> reader module (imported only when a file of that format comes)
 FORMATS: dict[str, str] = {
@@ -84,7 +84,17 @@ def read_document(path: str | Path, data: bytes | None = None, *, charset: str |
     if not data:
         raise ReaderError("empty file", path)
     fmt = detect_format(path, data)
-    module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
+    module = importlib.import_module(_module_name(FORMATS[fmt]))
     document: Document = module.read(path, data, charset=charset)
     document.format = fmt
     return document
+
+
+def reader_modules() -> list[str]:
+    """Every reader module's full name: what a process that will read files of any format imports up front
+    (a build's fork server, so that each file's process starts with them loaded: pdfium, lxml, numpy)."""
+    return [_module_name(module) for module in sorted(set(FORMATS.values()))]
+
+
+def _module_name(module: str) -> str:
+    return f"{__name__}.{module}"

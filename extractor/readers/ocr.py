@@ -50,8 +50,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from ..document import BBox
 from ..errors import ReaderError
 from ..values import looks_like_value
-from .cleaning import clean_text
-from .pdf_layout import CellRegion, Char, PageText, Ruling, Segment, chars_to_lines
+from .pdf_layout import CellRegion, Char, PageText, Ruling, Segment, chars_to_lines, lines_text
 from .pdf_ruling import Grid
 from .pdf_words import word_end
 from .pdfium_calls import PDFIUM_LOCK
@@ -229,9 +228,7 @@ def _place_words(words: list[Char], grids: Sequence[CellRegion]) -> PageText:
             stray.append(word)
         else:
             cells[home[0]][home[1]].append(word)
-    texts = [[clean_text("\n".join(line.text for line in chars_to_lines(chars))) for chars in table]
-             for table in cells]
-    return PageText(texts, chars_to_lines(stray))
+    return PageText([[lines_text(chars) for chars in table] for table in cells], chars_to_lines(stray))
 
 
 def _reread_numbers(path: str, page: OcrPage, grid: Grid, texts: list[str], settings: OcrSettings) -> list[str]:

@@ -39,7 +39,7 @@ from .cleaning import clean_text
 from .pdfium_calls import Page
 
 __all__ = ["Char", "CellRegion", "PageText", "Ruling", "Segment", "TextLine", "cell_texts", "chars_to_lines",
-           "leading_lines", "opens_inside", "page_ruling", "page_words"]
+           "leading_lines", "lines_text", "opens_inside", "page_ruling", "page_words"]
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -172,8 +172,7 @@ class _Cells:
 
     def holds(self, box: BBox) -> bool:
         """Whether a character's centre is inside one of the tables."""
-        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-        return any(x0 <= x <= x1 and top <= y <= bottom for (x0, top, x1, bottom), _, _ in self.boxes)
+        return any(_centre_inside(box, region) for region, _, _ in self.boxes)
 
     def home(self, box: BBox) -> list[_Word] | None:
         """Where a word starting with a character boxed so goes: the words of the cell its centre is in, the
@@ -209,8 +208,13 @@ def opens_inside(page: Page, text: str, box: BBox) -> bool:
     first = next((m.start() for m in _WORD_OR_BREAK.finditer(text) if m.group() != "\n"), None)
     if first is None:
         return False
-    x0, top, x1, bottom = _Reader(page).box(first)
-    return box[0] <= (x0 + x1) / 2 <= box[2] and box[1] <= (top + bottom) / 2 <= box[3]
+    return _centre_inside(_Reader(page).box(first), box)
+
+
+def _centre_inside(box: BBox, region: BBox) -> bool:
+    """Whether the centre of ``box`` lies in ``region``."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return region[0] <= x <= region[2] and region[1] <= y <= region[3]
 
 
 def leading_lines(page: Page, text: str, count: int) -> list[TextLine]:
@@ -283,7 +287,7 @@ class _Reader:
         """The text of a cell's words, line by line; most cells hold one word or none, which need no layout."""
         if len(words) < 2:
             return clean_text(text[words[0][0]:words[0][1]]) if words else ""
-        return clean_text("\n".join(line.text for line in chars_to_lines(self.chars(text, words))))
+        return lines_text(self.chars(text, words))
 
 
 def _line_words(text: str) -> list[list[tuple[int, int]]]:
@@ -400,6 +404,11 @@ def _add_segment(x0: float, y0: float, x1: float, y1: float, ruling: Ruling) -> 
         ruling.horizontal.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
     elif abs(x1 - x0) <= _AXIS_TOLERANCE and abs(y1 - y0) > _AXIS_TOLERANCE:
         ruling.vertical.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+
+
+def lines_text(chars: list[Char]) -> str:
+    """The text of characters laid out in lines (:func:`chars_to_lines`), a line break between lines, tidied."""
+    return clean_text("\n".join(line.text for line in chars_to_lines(chars)))
 
 
 def chars_to_lines(chars: list[Char]) -> list[TextLine]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import takewhile
@@ -30,8 +30,8 @@ from ..values import looks_like_value
 from . import ocr
 from .cleaning import clean_text, guess_title
 from .pdf_labels import form_labels, label_key, unnumbered
-from .pdf_layout import TextLine, leading_lines, opens_inside, page_ruling, page_words
-from .pdf_ruling import ruled_grids
+from .pdf_layout import Char, Ruling, TextLine, leading_lines, opens_inside, page_ruling, page_words
+from .pdf_ruling import Grid, ruled_grids
 from .pdf_stitch import stitch
 from .pdf_tables import Piece, page_pieces, text_pieces
 from .pdf_words import Flow, words_to_flow
@@ -113,12 +113,9 @@ def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], li
     items: list[_Item] = []
     for number, image in enumerate(images, start=1):
         page = ocr.read_page(path, image)
-        grids = ruled_grids(page.ruling) if len(page.ruling) >= _MIN_EDGES else []
+        grids = _grids(page.ruling)
         pieces, lines = text_pieces(ocr.cell_texts(path, page, grids), grids, number) if grids else ([], [])
-        if pieces:
-            items.extend(_ruled_items(pieces, lines, number))
-        else:
-            items.extend(_flow_items(words_to_flow(page.words, _FURNITURE.match), number))
+        items.extend(_table_items(pieces, lines, lambda: page.words, number))
     return _assemble(items)
 
 
@@ -204,15 +201,26 @@ def _page_items(page: Page, text: str, after_table: bool) -> list[_Item]:
     table_page = is_table_page(text) or (after_table and _opens_with_values(text))
     if not table_page and not after_table:
         return _text_items(text.splitlines(), number)
-    ruling = page_ruling(page)
-    grids = ruled_grids(ruling) if len(ruling) >= _MIN_EDGES else []
+    grids = _grids(page_ruling(page))
     if not table_page and not (grids and opens_inside(page, text, grids[0].bbox)):
         return _text_items(text.splitlines(), number)
     pieces, lines = page_pieces(page, text, grids) if grids else ([], [])
-    if not pieces:
-        log.debug("page %d prints labels of the form but no ruled table: reading rows from its words", number)
-        return _flow_items(words_to_flow(page_words(page, text), _FURNITURE.match), number)
-    return _ruled_items(pieces, lines, number)
+    return _table_items(pieces, lines, lambda: page_words(page, text), number)
+
+
+def _grids(ruling: Ruling) -> list[Grid]:
+    """The ruled tables a page's lines draw (none from fewer lines than one cell's sides)."""
+    return ruled_grids(ruling) if len(ruling) >= _MIN_EDGES else []
+
+
+def _table_items(pieces: list[Piece], lines: list[TextLine], words: Callable[[], list[Char]],
+                 number: int) -> list[_Item]:
+    """A table page's items: its ruled tables' pieces among its lines, else rows rebuilt from its ``words``
+    (read only then: a table drawn without lines)."""
+    if pieces:
+        return _ruled_items(pieces, lines, number)
+    log.debug("page %d holds no ruled table: reading its rows from its words", number)
+    return _flow_items(words_to_flow(words(), _FURNITURE.match), number)
 
 
 def _ruled_items(pieces: list[Piece], lines: list[TextLine], number: int) -> list[_Item]:

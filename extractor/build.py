@@ -33,9 +33,10 @@ from pathlib import Path
 
 from . import __version__
 from .crawl.outcome import FINISHED
-from .crosscheck import CrossSettings, crosscheck
-from .dataset import Dataset, Entry, KnownFile
+from .crosscheck import CrossSettings, crosscheck, remember_options
+from .dataset import CrawlInfo, Dataset, Entry, KnownFile
 from .errors import DatasetError, XxgkError
+from .metadata import has_report_title, parse_title
 from .readers import SUFFIXES as REPORT_SUFFIXES
 from .readers import reader_modules
 from .record import Record
@@ -49,6 +50,8 @@ __all__ = [
     "Source",
     "build",
     "collect_sources",
+    "crawl_failures",
+    "crawl_folders",
     "parse_isolated",
     "parse_outcome",
     "parse_source",
@@ -60,18 +63,21 @@ log = logging.getLogger(__name__)
 #: Stored with every report: a new version re-parses every file.
 EXTRACTOR_VERSION = __version__
 MANIFEST = "manifest.csv"
+LISTINGS = "listings.csv"
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
     """One file to parse, with what the crawl knew about it (when it came from a crawl):
-    for an attachment, ``parent_url`` is the page that linked it."""
+    for an attachment, ``parent_url`` is the page that linked it; ``crawl`` the seed's body and
+    region and the listing's title."""
 
     path: str
     url: str | None = None
     publish_date: str | None = None
     charset: str | None = None
     parent_url: str | None = None
+    crawl: CrawlInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +85,16 @@ class Parsed:
     """What parsing one file gave: a record and the report's running text, or the reason it failed.
 
     The text is kept because a copied report is told by its words as much as
-    by its numbers (DUPLICATE_REPORT), and researchers search it.
+    by its numbers (DUPLICATE_REPORT), and researchers search it. ``kind`` is
+    ``not_a_report`` for a file that holds no standard table and no report
+    title (a README, a notice, what LibreOffice makes of noise).
     """
 
     source: Source
     record: Record | None
     error: str | None = None
     text: str | None = None
+    kind: str = "report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +145,11 @@ OnProgress = Callable[[Progress], None]
 
 # --- Finding the files --------------------------------------------------------
 
+def crawl_folders(paths: Iterable[str | Path]) -> list[Path]:
+    """The given folders that are crawls (they hold a ``manifest.csv``), resolved."""
+    return [Path(p).resolve() for p in paths if Path(p).is_dir() and (Path(p) / MANIFEST).is_file()]
+
+
 def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
     """Every report file under the given files and folders, each once, in a stable order.
 
@@ -160,23 +174,48 @@ def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
     return sorted(found.values(), key=lambda s: s.path)
 
 
-def manifest_sources(manifest: Path) -> list[Source]:
-    """The usable rows of a crawl manifest as sources (paths in it are relative to its folder).
-
-    The crawl gives an attachment its page's publish date; the page's URL
-    comes along as ``parent_url``.
-    """
+def _manifest_rows(manifest: Path, required: set[str]) -> list[dict[str, str]]:
+    """The rows of a crawl's manifest (or listings) file, or a DatasetError naming it."""
     try:
         with manifest.open(newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.DictReader(handle))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise DatasetError(f"cannot read crawl manifest: {exc}", manifest) from exc
-    missing = {"path", "outcome"} - set(rows[0] if rows else {"path", "outcome"})
+    missing = required - set(rows[0] if rows else required)
     if missing:
         raise DatasetError(f"crawl manifest lacks column(s) {', '.join(sorted(missing))}", manifest)
+    return rows
+
+
+def manifest_sources(manifest: Path) -> list[Source]:
+    """The usable rows of a crawl manifest as sources (paths in it are relative to its folder).
+
+    The crawl gives an attachment its page's publish date; the page's URL
+    comes along as ``parent_url``, the seed's body and region and the
+    listing's title as ``crawl``.
+    """
     return [Source(str((manifest.parent / row["path"]).resolve()), row.get("url") or None,
-                   row.get("publish_date") or None, row.get("charset") or None, row.get("parent_url") or None)
-            for row in rows if row["outcome"] in FINISHED and row["path"]]
+                   row.get("publish_date") or None, row.get("charset") or None, row.get("parent_url") or None,
+                   CrawlInfo(row.get("body") or None, row.get("region") or None, row.get("title") or None))
+            for row in _manifest_rows(manifest, {"path", "outcome"}) if row["outcome"] in FINISHED and row["path"]]
+
+
+def crawl_failures(folder: Path) -> list[tuple[str | None, ...]]:
+    """What a crawl could not fetch (documents and listing pages), as ``crawl_failures`` rows: the
+    seed's body and region, the URL, its title and the year the title names, kind, outcome, status, reason."""
+    rows = []
+    for name in (MANIFEST, LISTINGS):
+        if (folder / name).is_file():
+            rows += [(row.get("body") or None, row.get("region") or None, row.get("url") or None,
+                      row.get("title") or None, _title_year(row.get("title") or ""), row.get("kind") or name[:-4],
+                      row["outcome"], row.get("http_status") or None, row.get("reason") or None)
+                     for row in _manifest_rows(folder / name, {"outcome"}) if row["outcome"] not in FINISHED]
+    return rows
+
+
+def _title_year(title: str) -> int | None:
+    parsed = parse_title(title) if title else None
+    return parsed[1] if parsed else None
 
 
 def sha256_of(path: str) -> str:
@@ -211,11 +250,12 @@ def sources_to_parse(sources: Sequence[Source], hashes: dict[str, str], known: d
 
 def parse_source(source: Source) -> Parsed:
     """The default parser: the extraction pipeline, given what the crawl knew about the file,
-    keeping the document's text (for DUPLICATE_REPORT)."""
+    keeping the document's text (for DUPLICATE_REPORT) and saying whether it is a report at all."""
     from .extract import read_and_extract
 
     record, document = read_and_extract(source.path, url=source.url, charset=source.charset)
-    return Parsed(source, record, text=document.text)
+    kind = "report" if record.tables or has_report_title(document) else "not_a_report"
+    return Parsed(source, record, text=document.text, kind=kind)
 
 
 def parse_outcome(source: Source, parse: Parse = parse_source, memory_mb: int | None = None) -> Parsed:
@@ -320,12 +360,19 @@ def build(paths: Iterable[str | Path], db: str | Path, *, settings: BuildSetting
     run the checks across reports over the whole dataset.
 
     Parsing runs on the local process pool, or on a Dask cluster when
-    ``settings.scheduler`` names one; either way this process writes.
+    ``settings.scheduler`` names one; either way this process writes. The
+    options in ``checks`` are remembered by the dataset for later builds. The
+    checks across reports run only when something they read changed.
     """
     settings = settings or BuildSettings()
+    checks = checks or CrossSettings()
+    paths = list(paths)
     sources = collect_sources(paths)
     summary = BuildSummary(found=len(sources))
     with Dataset(db) as dataset:
+        remember_options(dataset, checks)
+        for folder in crawl_folders(paths):
+            dataset.replace_crawl_failures(str(folder), crawl_failures(folder))
         hashes = {s.path: sha256_of(s.path) for s in sources}
         todo = sources_to_parse(sources, hashes, dataset.known_files(), settings.retry_failed)
         summary.skipped = len(sources) - len(todo)
@@ -335,7 +382,7 @@ def build(paths: Iterable[str | Path], db: str | Path, *, settings: BuildSetting
             source = parsed.source
             dataset.write_entry(Entry(source.path, hashes[source.path], EXTRACTOR_VERSION, parsed.record,
                                       parsed.error, source.url, source.publish_date, parsed.text,
-                                      source.parent_url))
+                                      source.parent_url, parsed.kind, source.crawl))
             summary.parsed += 1
             if parsed.error:
                 log.warning("%s: %s", source.path, parsed.error)
@@ -350,7 +397,7 @@ def build(paths: Iterable[str | Path], db: str | Path, *, settings: BuildSetting
             parse_on_cluster(todo, parse, settings.scheduler, write)
         else:
             parse_isolated(todo, parse, settings, write)
-        result = crosscheck(dataset.parsed_reports(), checks)
-        dataset.write_crosscheck(result.bodies, result.findings, result.missing)
-    summary.cross_findings, summary.missing = len(result.findings), len(result.missing)
+        if not dataset.crosscheck_is_current():
+            dataset.write_crosscheck(crosscheck(dataset, checks))
+        summary.cross_findings, summary.missing = dataset.crosscheck_counts()
     return summary

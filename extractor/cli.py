@@ -109,9 +109,15 @@ def _years(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
               help="CSV (agency, body, region) saying which body a printed agency name belongs to.")
 @click.option("--years", callback=_years, help="Years coverage covers, e.g. 2020-2024 (default: the years seen).")
+@click.option("--forget-options", is_flag=True,
+              help="Drop the --bodies, --mapping and --years earlier builds stored in the dataset.")
 def build(sources: tuple[str, ...], db: str, jobs: int | None, timeout: float, memory_mb: int, retry_failed: bool,
-          scheduler: str | None, bodies: str | None, mapping: str | None, years: tuple[int, ...]) -> None:
-    """Parse every report under SOURCES (files, folders, crawl folders) into the dataset --db."""
+          scheduler: str | None, bodies: str | None, mapping: str | None, years: tuple[int, ...],
+          forget_options: bool) -> None:
+    """Parse every report under SOURCES (files, folders, crawl folders) into the dataset --db.
+
+    --bodies, --mapping and --years are stored in the dataset: later builds use them until they are
+    given again (or dropped with --forget-options)."""
     from .build import BuildSettings, build as build_dataset
     from .crosscheck import CrossSettings
 
@@ -119,7 +125,8 @@ def build(sources: tuple[str, ...], db: str, jobs: int | None, timeout: float, m
                              **({"jobs": jobs} if jobs else {}))
     with _progress_bar() as on_progress:
         summary = build_dataset(sources, db, settings=settings, on_progress=on_progress,
-                                checks=CrossSettings(mapping_csv=mapping, bodies_csv=bodies, years=years))
+                                checks=CrossSettings(mapping_csv=mapping, bodies_csv=bodies, years=years,
+                                                    forget=forget_options))
     for path, error in summary.failures:
         _fail(f"{path}: {error}")
     stderr.print(f"{summary.found} file(s): {summary.skipped} already in the dataset, {summary.parsed} parsed, "

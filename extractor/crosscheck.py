@@ -1,115 +1,93 @@
-"""Checks across reports: what no single report can show.
+"""Checks across reports: what no single report can show, near-linear in the number of reports.
 
+- Bodies (``bodies``): which body each report belongs to.
+- Copies (``copies``): one primary report per body and year; COPY_CONFLICT
+  when copies disagree.
 - CARRY_MISMATCH: a body's 二、上年结转 this year differs from the 四、结转下年度
   it printed last year, column by column.
 - IN_FORCE_DRIFT: 现行有效件数 does not follow last year's + 本年制发 − 本年废止.
 - DUPLICATE_REPORT: another body published exactly the same numbers and
   near-identical text — the copy-paste reports the system is known for. Text
-  is compared without the two agencies' names, digits and punctuation (what a
-  copier changes), as the overlap of five-character runs; when either text is
-  unknown the numbers alone decide. A report with few non-zero numbers is
-  never called a copy: many small bodies truly report all zeros.
-- Coverage: which bodies have no report for a year, against a list of bodies
-  (``listed``) or, without one, every year from a body's first report to the
-  latest year in the dataset (``inferred``).
+  is compared without the agencies' names, digits and punctuation (what a
+  copier changes); when a text is unknown the numbers alone decide. A report
+  with few non-zero numbers is never called a copy: many small bodies truly
+  report all zeros.
+- Coverage (``coverage``): every expected body-year, present or why not.
 
-**How reports are matched to bodies.** A body is its agency name, normalized
-(Unicode NFKC, no spaces or punctuation), plus its region (the adcode, or the
-province/city/county names when there is no adcode). Names change and parsers
-miss regions, so a mapping CSV (columns ``agency``, ``body`` and optionally
-``region``) can say which body a printed name belongs to; the mapping wins.
-The files of one crawled page (the page, when it holds the tables, and the
-PDF or DOCX it links) are one body's copies of one report: they all belong to
-the page's body (or, when the page is not a report, the first attachment's)
-whatever names they print, so that they are one body-year and never a
-DUPLICATE_REPORT of each other. (Pages without the tables are not reports and
-never reach these checks.)
+**How it scales.** Nothing here compares every report with every other. The
+checks start from each report's metadata and fingerprints (see
+``similarity``), computed once when the report was written; a body's series
+and a body-year's copies are dictionaries away; DUPLICATE_REPORT looks only
+inside groups of reports with the same numbers, and inside a group only at
+texts sharing a band of their MinHash signatures. Values are read from the
+dataset only for the few cells a check compares. Each duplicate is named to
+one other report of its group (with how many more there are), so the findings
+grow with the reports, not with their pairs.
+
+**How files are matched to bodies.** See ``bodies``. The files of one crawled
+page (the page, when it holds the tables, and the PDF or DOCX it links) are
+one body's copies of one report: they all belong to the page's body (or, when
+the page is not a report, the first attachment's) whatever names they print.
+A file whose agency is not found belongs to the body of the crawl seed it came
+from, when it came from one.
 """
 from __future__ import annotations
 
 import csv
-import re
-import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from itertools import combinations
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
-from .dataset import CrossFinding, Missing, StoredReport
+from .bodies import BodyIdentity, BodyMatcher, canonical_name, resolve_listed, seed_region
+from .copies import choose_primaries, copy_conflicts
+from .coverage import Gap, coverage_rows, expected_bodies
+from .dataset import BodyRow, CrossFinding, CrossResult, Dataset, ReportFacts
 from .errors import DatasetError
+from .metadata import parse_title
 from .record import Finding
+from .similarity import bands, signature_similarity
 from .template import REQUEST_COLUMNS, column_label
 
 __all__ = [
-    "BodyMatcher",
-    "CrossResult",
     "CrossSettings",
     "carry_mismatches",
     "crosscheck",
     "duplicate_reports",
     "in_force_drifts",
-    "missing_reports",
-    "normalize_agency",
-    "read_bodies",
-    "read_mapping",
-    "region_text",
+    "read_csv_rows",
+    "remember_options",
     "report_bodies",
-    "text_similarity",
 ]
 
-_PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
-_NOT_WORDS = re.compile(r"[\W\d_]+", re.UNICODE)
-_SHINGLE = 5
 _DRIFT_ROWS = ("regulations", "normative_docs")
+#: The cells the year-to-year checks compare.
+_CARRY_KEYS = tuple(("requests", f"{row}.{c.key}") for row in ("carried_over", "carried_forward")
+                    for c in REQUEST_COLUMNS)
+_DRIFT_KEYS = tuple(("active", f"{row}.{column}") for row in _DRIFT_ROWS
+                    for column in ("in_force", "issued", "repealed"))
+
+Tables = Mapping[str, Mapping[str, float | int | None]]
 
 
 @dataclass(frozen=True, slots=True)
 class CrossSettings:
-    """Inputs of the checks across reports: body mapping, list of bodies, years, copy threshold."""
+    """What a build was told about coverage and bodies, and the copy thresholds.
+
+    ``mapping_csv``, ``bodies_csv`` and ``years``, when given, replace what
+    the dataset remembers from earlier builds; when not given, the remembered
+    ones hold. ``forget`` drops the remembered ones first.
+    """
 
     mapping_csv: str | None = None
     bodies_csv: str | None = None
     years: tuple[int, ...] = ()
+    forget: bool = False
     duplicate_min_nonzero: int = 8
     duplicate_min_similarity: float = 0.8
 
 
-@dataclass(frozen=True, slots=True)
-class BodyMatcher:
-    """Which body a report belongs to: the mapping first, normalized name + region otherwise."""
-
-    mapping: dict[tuple[str, str], str] = field(default_factory=dict)
-
-    def body(self, agency: str | None, region: str) -> str | None:
-        if not agency:
-            return None
-        name = normalize_agency(agency)
-        mapped = self.mapping.get((name, region)) or self.mapping.get((name, ""))
-        return mapped or (f"{name}|{region}" if region else name)
-
-
-@dataclass(slots=True)
-class CrossResult:
-    """Everything the checks across reports found: the body of each report, findings, gaps."""
-
-    bodies: dict[str, str] = field(default_factory=dict)
-    findings: list[CrossFinding] = field(default_factory=list)
-    missing: list[Missing] = field(default_factory=list)
-
-
-def normalize_agency(name: str) -> str:
-    """An agency name as matching compares it: full-width folded, spaces and punctuation gone."""
-    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", name))
-
-
-def region_text(region: dict[str, str | None]) -> str:
-    """A region as matching compares it: the adcode, or the joined names when there is none."""
-    if region.get("adcode"):
-        return str(region["adcode"])
-    return "/".join(name for part in ("province", "city", "county") if (name := region.get(part)))
-
-
-def _read_csv(path: str, required: set[str]) -> list[dict[str, str]]:
+def read_csv_rows(path: str, required: set[str]) -> list[dict[str, str]]:
+    """A CSV's rows (UTF-8, with or without BOM), or a DatasetError naming the file and the columns it lacks."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.DictReader(handle))
@@ -121,63 +99,92 @@ def _read_csv(path: str, required: set[str]) -> list[dict[str, str]]:
     return rows
 
 
-def read_mapping(path: str) -> BodyMatcher:
-    """A mapping CSV (``agency``, ``body``, optional ``region``) as a matcher."""
-    mapping = {(normalize_agency(row["agency"]), (row.get("region") or "").strip()): row["body"].strip()
-               for row in _read_csv(path, {"agency", "body"}) if row["agency"].strip()}
-    return BodyMatcher(mapping)
+def remember_options(dataset: Dataset, settings: CrossSettings) -> None:
+    """Store what this build was told (bodies list, mapping, years) for this and later builds."""
+    if settings.forget:
+        for name in ("bodies", "mapping"):
+            dataset.set_option_rows(name, [])
+        dataset.set_option("years", None)
+    if settings.mapping_csv:
+        dataset.set_option_rows("mapping", read_csv_rows(settings.mapping_csv, {"agency", "body"}))
+    if settings.bodies_csv:
+        dataset.set_option_rows("bodies", read_csv_rows(settings.bodies_csv, {"agency"}))
+    if settings.years:
+        dataset.set_option("years", ",".join(map(str, settings.years)))
 
 
-def read_bodies(path: str, matcher: BodyMatcher) -> dict[str, tuple[str, str]]:
-    """A list of bodies (CSV with ``agency`` and optional ``region``) as body -> (agency, region)."""
-    bodies = {}
-    for row in _read_csv(path, {"agency"}):
-        region = (row.get("region") or "").strip()
-        body = matcher.body(row["agency"].strip(), region)
-        if body:
-            bodies[body] = (row["agency"].strip(), region)
-    return bodies
+# --- Bodies -----------------------------------------------------------------------
 
-
-# --- The checks -----------------------------------------------------------------
-
-def _page_of(report: StoredReport) -> str:
+def _page_of(report: ReportFacts) -> str:
     """What the files of one crawled page share: the page's URL (a file from no crawl is alone)."""
     return report.parent_url or report.url or report.report_id
 
 
-def report_bodies(reports: Sequence[StoredReport], matcher: BodyMatcher) -> dict[str, str]:
-    """The body of each report: the one of its crawled page's files that names one, the page first."""
-    shared: dict[str, str] = {}
+def _region_text(report: ReportFacts) -> str:
+    region = report.region
+    return region.get("adcode") or "/".join(v for k in ("province", "city", "county") if (v := region.get(k)))
+
+
+def seed_identity(report: ReportFacts, matcher: BodyMatcher) -> BodyIdentity | None:
+    """The body of the crawl seed a file came from, if it came from one."""
+    crawl = report.crawl
+    return matcher.identify(crawl.body, seed_region(crawl.body, crawl.region or "")) if crawl.body else None
+
+
+def report_bodies(reports: Sequence[ReportFacts], matcher: BodyMatcher) -> dict[str, BodyIdentity]:
+    """The body of each report: the one of its crawled page's files that names one, the page first;
+    the crawl seed's for a page none of whose files names its agency."""
+    shared: dict[str, BodyIdentity] = {}
     for report in sorted(reports, key=lambda r: r.parent_url is not None):
-        if (body := matcher.body(report.agency, region_text(report.region))) is not None:
-            shared.setdefault(_page_of(report), body)
-    return {r.report_id: body for r in reports if (body := shared.get(_page_of(r))) is not None}
-
-
-def _by_body_year(reports: Iterable[StoredReport], bodies: dict[str, str]) -> dict[str, dict[int, list[StoredReport]]]:
-    out: dict[str, dict[int, list[StoredReport]]] = defaultdict(lambda: defaultdict(list))
+        identity = matcher.identify(report.agency, _region_text(report))
+        if identity is not None:
+            shared.setdefault(_page_of(report), identity)
     for report in reports:
-        body = bodies.get(report.report_id)
-        if body and report.year is not None:
-            out[body][report.year].append(report)
-    return out
+        if _page_of(report) not in shared and (identity := seed_identity(report, matcher)) is not None:
+            shared[_page_of(report)] = identity
+    return {r.report_id: identity for r in reports if (identity := shared.get(_page_of(r))) is not None}
 
 
-def _consecutive(grouped: dict[str, dict[int, list[StoredReport]]]) -> Iterable[tuple[StoredReport, StoredReport]]:
+def _body_rows(reports: Sequence[ReportFacts], identities: Mapping[str, BodyIdentity],
+               extra: Iterable[tuple[BodyIdentity, str | None, bool]]) -> list[BodyRow]:
+    """The ``bodies`` table: each body with the names its reports printed; bodies expected without reports."""
+    names: dict[str, set[str]] = defaultdict(set)
+    counts: dict[str, int] = defaultdict(int)
+    first: dict[str, BodyIdentity] = {}
+    for report in reports:
+        identity = identities.get(report.report_id)
+        if identity is None:
+            continue
+        first.setdefault(identity.body, identity)
+        counts[identity.body] += 1
+        if report.agency:
+            names[identity.body].add(report.agency)
+    listed: set[str] = set()
+    for identity, agency, is_listed in extra:
+        first.setdefault(identity.body, identity)
+        if agency:
+            names[identity.body].add(agency)
+        if is_listed:
+            listed.add(identity.body)
+    return [BodyRow(body, identity.name, identity.region, tuple(sorted(names[body])), identity.matched_by,
+                    body in listed, counts[body]) for body, identity in sorted(first.items())]
+
+
+# --- Year to year -------------------------------------------------------------------
+
+def _consecutive(series: Mapping[str, Mapping[int, ReportFacts]]) -> list[tuple[ReportFacts, ReportFacts]]:
     """(last year's report, this year's report) for every body and every pair of consecutive years."""
-    for years in grouped.values():
-        for year, reports in years.items():
-            for previous in years.get(year - 1, ()):
-                for report in reports:
-                    yield previous, report
+    return [(by_year[year - 1], report) for by_year in series.values()
+            for year, report in by_year.items() if year - 1 in by_year]
 
 
-def carry_mismatches(pairs: Iterable[tuple[StoredReport, StoredReport]]) -> list[CrossFinding]:
+def carry_mismatches(pairs: Iterable[tuple[ReportFacts, ReportFacts]], values: Mapping[str, Tables]
+                     ) -> list[CrossFinding]:
     """CARRY_MISMATCH, one per column whose carry-over does not match last year's carry-forward."""
     out = []
     for previous, report in pairs:
-        now, before = report.tables.get("requests", {}), previous.tables.get("requests", {})
+        now = values.get(report.report_id, {}).get("requests", {})
+        before = values.get(previous.report_id, {}).get("requests", {})
         for column in REQUEST_COLUMNS:
             key, prev_key = f"carried_over.{column.key}", f"carried_forward.{column.key}"
             if now.get(key) is None or before.get(prev_key) is None or now[key] == before[prev_key]:
@@ -189,11 +196,13 @@ def carry_mismatches(pairs: Iterable[tuple[StoredReport, StoredReport]]) -> list
     return out
 
 
-def in_force_drifts(pairs: Iterable[tuple[StoredReport, StoredReport]]) -> list[CrossFinding]:
+def in_force_drifts(pairs: Iterable[tuple[ReportFacts, ReportFacts]], values: Mapping[str, Tables]
+                    ) -> list[CrossFinding]:
     """IN_FORCE_DRIFT: 现行有效 ≠ last year's 现行有效 + 本年制发 − 本年废止 (2021 form)."""
     out = []
     for previous, report in pairs:
-        now, before = report.tables.get("active", {}), previous.tables.get("active", {})
+        now = values.get(report.report_id, {}).get("active", {})
+        before = values.get(previous.report_id, {}).get("active", {})
         for row in _DRIFT_ROWS:
             keys = (f"{row}.in_force", f"{row}.issued", f"{row}.repealed")
             last, in_force, issued, repealed = before.get(keys[0]), *(now.get(k) for k in keys)
@@ -209,81 +218,143 @@ def in_force_drifts(pairs: Iterable[tuple[StoredReport, StoredReport]]) -> list[
     return out
 
 
-def _numbers(report: StoredReport) -> tuple[tuple[str, str, float], ...]:
-    return tuple(sorted((table, key, value) for table, values in report.tables.items()
-                        for key, value in values.items() if value is not None))
+# --- Copies between bodies ----------------------------------------------------------
+
+class _Clusters:
+    """Union-find over the reports of one group: which are one text."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
 
 
-def _shingles(text: str, names: Iterable[str | None]) -> set[str]:
-    for name in names:
-        if name:
-            text = text.replace(name, "")
-    words = _NOT_WORDS.sub("", unicodedata.normalize("NFKC", text))
-    return {words[i:i + _SHINGLE] for i in range(max(1, len(words) - _SHINGLE + 1))}
-
-
-def text_similarity(a: StoredReport, b: StoredReport) -> float | None:
-    """How much of two reports' text is the same once their agency names are taken out (0–1);
-    None when a text is unknown."""
-    if not a.text or not b.text:
-        return None
-    first, second = _shingles(a.text, (a.agency, b.agency)), _shingles(b.text, (a.agency, b.agency))
-    return len(first & second) / len(first | second)
-
-
-def duplicate_reports(reports: Iterable[StoredReport], bodies: dict[str, str],
-                      min_nonzero: int, min_similarity: float) -> list[CrossFinding]:
-    """DUPLICATE_REPORT on each of two reports of different bodies with the same numbers and text."""
-    groups: dict[tuple[tuple[str, str, float], ...], list[StoredReport]] = defaultdict(list)
-    for report in reports:
-        numbers = _numbers(report)
-        if bodies.get(report.report_id) and sum(1 for *_, v in numbers if v) >= min_nonzero:
-            groups[numbers].append(report)
-    out = []
-    for numbers, group in groups.items():
-        for a, b in combinations(group, 2):
-            similarity = text_similarity(a, b)
-            if bodies[a.report_id] == bodies[b.report_id] or (similarity is not None
-                                                               and similarity < min_similarity):
-                continue
-            text = "正文未能比对" if similarity is None else f"正文相似度{similarity:.0%}"
-            for this, other in ((a, b), (b, a)):
-                message = (f"与{other.agency}（{region_text(other.region) or '地区不详'}）{other.year}年报告的"
-                           f"{len(numbers)}个数值完全相同，{text}")
-                out.append(CrossFinding(this.report_id, Finding("DUPLICATE_REPORT", None, (), message),
-                                        other.report_id))
-    return out
-
-
-def missing_reports(grouped: dict[str, dict[int, list[StoredReport]]], listed: dict[str, tuple[str, str]],
-                    years: Sequence[int]) -> list[Missing]:
-    """Bodies without a report for a year: listed bodies over ``years``, others from their first year on."""
-    if not years:
-        return []
-    out = []
-    for body, (agency, region) in sorted(listed.items()):
-        out += [Missing(body, agency, region, y, "listed") for y in years if y not in grouped.get(body, {})]
-    last = max(years)
-    for body, by_year in sorted(grouped.items()):
-        if body in listed:
+def _text_clusters(group: Sequence[ReportFacts], min_similarity: float) -> list[list[int]]:
+    """The reports of a same-numbers group clustered by text: texts sharing a signature band and alike
+    enough are one cluster; reports without a text join the first cluster (their numbers alone decide)."""
+    clusters = _Clusters(len(group))
+    first_in_band: dict[bytes, int] = {}
+    textless = [i for i, r in enumerate(group) if r.signature is None]
+    for i, report in enumerate(group):
+        if report.signature is None:
             continue
-        sample = next(iter(by_year.values()))[0]
-        out += [Missing(body, sample.agency, region_text(sample.region), y, "inferred")
-                for y in range(min(by_year), last + 1) if y not in by_year]
+        for band in bands(report.signature):
+            j = first_in_band.setdefault(band, i)
+            if j != i and clusters.find(i) != clusters.find(j) and signature_similarity(
+                    report.signature, group[j].signature or b"") >= min_similarity:
+                clusters.union(i, j)
+    for i in textless:
+        clusters.union(i, 0)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(group)):
+        members[clusters.find(i)].append(i)
+    return list(members.values())
+
+
+def duplicate_reports(reports: Iterable[ReportFacts], bodies: Mapping[str, str], min_nonzero: int,
+                      min_similarity: float) -> list[CrossFinding]:
+    """DUPLICATE_REPORT on each report whose numbers and text another body's report shares; it names
+    the first such report of its cluster and counts the others."""
+    groups: dict[str, list[ReportFacts]] = defaultdict(list)
+    for report in reports:
+        if report.numbers_hash and bodies.get(report.report_id) and report.nonzero >= min_nonzero:
+            groups[report.numbers_hash].append(report)
+    out = []
+    for group in groups.values():
+        if len({bodies[r.report_id] for r in group}) < 2:
+            continue
+        for cluster in _text_clusters(group, min_similarity):
+            members = [group[i] for i in cluster]
+            out += _cluster_findings(members, bodies)
     return out
 
 
-def crosscheck(reports: Sequence[StoredReport], settings: CrossSettings | None = None) -> CrossResult:
-    """Every check across reports over the parsed reports of a dataset."""
+def _cluster_findings(members: Sequence[ReportFacts], bodies: Mapping[str, str]) -> list[CrossFinding]:
+    out = []
+    for report in members:
+        others = [r for r in members if bodies[r.report_id] != bodies[report.report_id]]
+        if not others:
+            continue
+        other = others[0]
+        similarity = (signature_similarity(report.signature, other.signature)
+                      if report.signature and other.signature else None)
+        text = "正文未能比对" if similarity is None else f"正文相似度{similarity:.0%}"
+        more = f"；另有{len(others) - 1}份其他机关的报告相同" if len(others) > 1 else ""
+        message = (f"与{other.agency}（{_region_text(other) or '地区不详'}）{other.year}年报告的"
+                   f"{report.filled}个数值完全相同，{text}{more}")
+        out.append(CrossFinding(report.report_id, Finding("DUPLICATE_REPORT", None, (), message), other.report_id))
+    return out
+
+
+# --- Everything -----------------------------------------------------------------------
+
+def _years(dataset: Dataset, present: Iterable[int]) -> tuple[int, ...]:
+    stored = dataset.option("years")
+    if stored:
+        return tuple(int(y) for y in stored.split(","))
+    seen = sorted(set(present))
+    return tuple(range(seen[0], seen[-1] + 1)) if seen else ()
+
+
+def _gaps(failed: Iterable[ReportFacts], dataset: Dataset, matcher: BodyMatcher
+          ) -> tuple[list[Gap], dict[str, BodyIdentity]]:
+    """What explains a missing body-year: files that failed to parse and URLs the crawl could not fetch,
+    tied to their seed's body; and those bodies."""
+    gaps, crawled = [], {}
+    for report in failed:
+        identity = seed_identity(report, matcher)
+        if identity is not None:
+            crawled[identity.body] = identity
+            gaps.append(Gap(identity.body, _title_year(report.crawl.title), "failed", f"{report.error}（{report.path}）"))
+    for body, region, url, year, kind, outcome, reason in dataset.crawl_failures():
+        identity = matcher.identify(body, seed_region(body or "", region or ""))
+        if identity is not None:
+            crawled[identity.body] = identity
+            gaps.append(Gap(identity.body, year, "not_fetched", f"{outcome}（{kind}）{reason.strip()} {url}".strip()))
+    return gaps, crawled
+
+
+def _title_year(title: str | None) -> int | None:
+    parsed = parse_title(title) if title else None
+    return parsed[1] if parsed else None
+
+
+def crosscheck(dataset: Dataset, settings: CrossSettings | None = None) -> CrossResult:
+    """Every check across reports over the dataset, with the options it remembers."""
     settings = settings or CrossSettings()
-    matcher = read_mapping(settings.mapping_csv) if settings.mapping_csv else BodyMatcher()
-    bodies = report_bodies(reports, matcher)
-    grouped = _by_body_year(reports, bodies)
-    pairs = list(_consecutive(grouped))
-    listed = read_bodies(settings.bodies_csv, matcher) if settings.bodies_csv else {}
-    seen_years = [r.year for r in reports if r.year is not None]
-    years = settings.years or (tuple(range(min(seen_years), max(seen_years) + 1)) if seen_years else ())
-    findings = (carry_mismatches(pairs) + in_force_drifts(pairs)
-                + duplicate_reports(reports, bodies, settings.duplicate_min_nonzero,
+    facts = dataset.report_facts()
+    matcher = BodyMatcher.from_rows(dataset.option_rows("mapping"))
+    reports = [f for f in facts if f.status == "ok"]
+    identities = report_bodies(reports, matcher)
+    bodies = {report_id: identity.body for report_id, identity in identities.items()}
+    groups: dict[object, list[ReportFacts]] = defaultdict(list)
+    for report in reports:
+        body = bodies.get(report.report_id)
+        groups[(body, report.year) if body and report.year is not None else report.report_id].append(report)
+    assignments, primaries = choose_primaries(groups, bodies)
+    series: dict[str, dict[int, ReportFacts]] = defaultdict(dict)
+    for key, primary in primaries.items():
+        if isinstance(key, tuple):
+            series[key[0]][key[1]] = primary
+    pairs = _consecutive(series)
+    values = dataset.values_of({r.report_id for pair in pairs for r in pair}, _CARRY_KEYS + _DRIFT_KEYS)
+    findings = (copy_conflicts(groups, primaries, dataset.values_of) + carry_mismatches(pairs, values)
+                + in_force_drifts(pairs, values)
+                + duplicate_reports(primaries.values(), bodies, settings.duplicate_min_nonzero,
                                     settings.duplicate_min_similarity))
-    return CrossResult(bodies, findings, missing_reports(grouped, listed, years))
+    listed = resolve_listed(dataset.option_rows("bodies"), matcher, identities)
+    gaps, crawled = _gaps([f for f in facts if f.status == "failed"], dataset, matcher)
+    latest = {body: by_year[max(by_year)].agency for body, by_year in series.items()}
+    years = _years(dataset, (year for by_year in series.values() for year in by_year))
+    expected = expected_bodies(listed, crawled, series, latest, years)
+    extra = [(BodyIdentity(b.body, canonical_name(b.agency, b.region), b.region, b.matched_by), b.agency, True)
+             for b in listed] + [(identity, None, False) for identity in crawled.values()]
+    return CrossResult(assignments, _body_rows(reports, identities, extra), findings,
+                       coverage_rows(expected, series, gaps))

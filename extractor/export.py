@@ -43,7 +43,8 @@ _SHEET_META = ("report_id", "agency", "province", "city", "county", "adcode", "y
 _FILLS = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
 _STATA_NAME = re.compile(r"[^A-Za-z0-9_]")
 #: The workbook's other sheets, after one per standard table.
-_SHEET_TITLES = {"findings": "问题清单", "missing_reports": "缺失报告", "codebook": "代码表", "reports": "报告"}
+_SHEET_TITLES = {"findings": "问题清单", "coverage": "报送情况", "missing_reports": "缺失报告", "bodies": "机关",
+                 "files": "文件", "codebook": "代码表", "reports": "报告"}
 
 
 def describe(column: str) -> tuple[str, str | None, str | None, str | None]:
@@ -75,10 +76,11 @@ def stata_name(column: str) -> str:
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """Lists (the cells a finding names) as space-separated text, for formats without lists."""
-    if "keys" not in frame.columns:
-        return frame
-    return frame.assign(keys=frame["keys"].map(lambda keys: " ".join(keys) if keys is not None else ""))
+    """Lists (the cells a finding names, the names a body printed) as space-separated text, for formats
+    without lists."""
+    lists = [c for c in ("keys", "names") if c in frame.columns]
+    return frame.assign(**{c: frame[c].map(lambda items: " ".join(items) if items is not None else "")
+                           for c in lists})
 
 
 # --- Writers: each takes the tables and the codebook and returns the files it wrote ----------

@@ -24,7 +24,7 @@ from .document import Document
 from .regions import region_of
 from .values import compact
 
-__all__ = ["Metadata", "describe", "parse_title", "statistics_year"]
+__all__ = ["Metadata", "describe", "has_report_title", "parse_title", "statistics_year"]
 
 # Patterns run on NFKC text, where "，；：（）" have become ",;:()".
 _YEAR = r"((?:19|20)\d{2})"
@@ -84,6 +84,12 @@ def parse_title(text: str) -> tuple[str | None, int | None] | None:
         return None
     agency = _strip_connectives(match["before"]) or _strip_connectives(match["after"])
     return agency or None, int(match.group(2))
+
+
+def has_report_title(document: Document) -> bool:
+    """Whether a document is titled as an annual report anywhere a title may be (meta, <title>, heading):
+    what tells a report whose tables could not be read from a file that is no report (a README, a notice)."""
+    return any(parse_title(text) is not None for text, _ in _title_candidates(document))
 
 
 def statistics_year(text: str) -> int | None:

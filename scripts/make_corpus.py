@@ -42,11 +42,12 @@ def manifest_line(report: Report) -> str:
     return "\t".join(fields) + "\n"
 
 
-def write_corpus(seed: int, count: int, formats: Sequence[str], out: Path, printer: str = "libreoffice") -> list[Report]:
+def write_corpus(seed: int, count: int, formats: Sequence[str], out: Path, printer: str = "libreoffice",
+                 agency: str | None = None, year: int | None = None) -> list[Report]:
     """Write ``count`` reports and their expectations into ``out``; the PDFs in batches (LibreOffice) or one by
-    one (``printer`` "browser", each report in the next CMS style)."""
+    one (``printer`` "browser", each report in the next CMS style); ``agency`` and ``year`` fix those."""
     out.mkdir(parents=True, exist_ok=True)
-    reports = [plan_report(seed, i, tuple(formats)) for i in range(count)]
+    reports = [plan_report(seed, i, tuple(formats), agency=agency, year=year) for i in range(count)]
     if printer == "browser":
         reports = [dataclasses.replace(r, style=BROWSER_STYLES[i % len(BROWSER_STYLES)]) if r.format == "pdf" else r
                    for i, r in enumerate(reports)]
@@ -81,9 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--printer", choices=("libreoffice", "browser"), default="libreoffice",
                         help="what prints the PDFs: LibreOffice from DOCX/HTML, or headless Chromium from the web page")
+    parser.add_argument("--agency", help="every report's body (default: a random one each)")
+    parser.add_argument("--year", type=int, help="every report's year (from 2021 on, the 2021 form)")
     args = parser.parse_args(argv)
     try:
-        reports = write_corpus(args.seed, args.count, args.formats, args.out, args.printer)
+        reports = write_corpus(args.seed, args.count, args.formats, args.out, args.printer, args.agency, args.year)
     except ConversionError as exc:
         parser.exit(1, f"error: {exc}\n")
     print(f"wrote {len(reports)} reports to {args.out}", file=sys.stderr)

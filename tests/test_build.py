@@ -33,7 +33,7 @@ from extractor.build import (
     sources_to_parse,
 )
 from extractor.cli import main
-from extractor.dataset import Dataset, KnownFile, report_id_of
+from extractor.dataset import CrawlInfo, Dataset, KnownFile, report_id_of
 from extractor.errors import XxgkError
 from extractor.extract import extract_file
 
@@ -91,7 +91,7 @@ def test_build_stores_each_expected_value(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     build([SAMPLES], db, settings=FAST, parse=parse_expected)
     with Dataset(db, read_only=True) as dataset:
-        wide = dataset.table("reports_wide").set_index("path")
+        wide = dataset.table("files_wide").set_index("path")
     for report in sample_reports():
         record = expected_record(Source(str(report)))
         for table, values in record.tables.items():
@@ -205,7 +205,8 @@ def _write_manifest(crawl: Path, rows: list[dict[str, str]]) -> None:
 def test_crawl_folder_gives_its_usable_files_with_url_date_and_charset(tmp_path: Path) -> None:
     crawl = _crawl_folder(tmp_path)
     assert collect_sources([crawl]) == [
-        Source(str((crawl / "files" / p.name).resolve()), f"http://example.gov.cn/{i}", "2023-01-31", "gb18030")
+        Source(str((crawl / "files" / p.name).resolve()), f"http://example.gov.cn/{i}", "2023-01-31", "gb18030",
+               crawl=CrawlInfo())
         for i, p in enumerate(HTML_REPORTS[:2])]
 
 

@@ -10,8 +10,11 @@ from conftest import FIXTURES, ROOT, SAMPLES, sample_reports
 from dataset_support import DATASET_FIXTURES, expected_record, parse_expected
 
 from extractor.build import BuildSettings, Source, build
+from extractor.crosscheck import crosscheck
 from extractor.dataset import (
+    Assignment,
     CrossFinding,
+    CrossResult,
     Dataset,
     Entry,
     report_id_of,
@@ -101,8 +104,8 @@ def test_crosscheck_results_replace_the_previous_ones(dataset: Dataset) -> None:
     dataset.write_entry(entry)
     report_id = dataset.table("reports")["report_id"][0]
     finding = CrossFinding(report_id, Finding("DUPLICATE_REPORT", None, (), "x"), None)
-    dataset.write_crosscheck({report_id: "a"}, [finding, finding], [])
-    dataset.write_crosscheck({report_id: "b"}, [finding], [])
+    dataset.write_crosscheck(CrossResult([Assignment(report_id, "a", True)], [], [finding, finding], []))
+    dataset.write_crosscheck(CrossResult([Assignment(report_id, "b", True)], [], [finding], []))
     findings = dataset.frame("SELECT code FROM findings WHERE origin = 'dataset'")
     assert (len(findings), dataset.table("reports")["body"][0]) == (1, "b")
 
@@ -165,14 +168,14 @@ def test_wide_view_and_checks_across_reports_leave_out_pages(dataset: Dataset) -
     page, pdf = _page_and_attachment()
     dataset.write_entry(page)
     dataset.write_entry(pdf)
-    assert (list(dataset.table("reports_wide")["path"]), [r.report_id for r in dataset.parsed_reports()]) == (
+    assert (list(dataset.table("reports_wide")["path"]), [a.report_id for a in crosscheck(dataset).assignments]) == (
         [pdf.path], [report_id_of(pdf.path)])
 
 
 def test_page_holding_the_tables_stays_a_report_beside_its_attachment(dataset: Dataset) -> None:
     dataset.write_entry(_entry(SHANGHAI, url=PAGE_URL))
     dataset.write_entry(_entry(HONGZE_PDF, parent_url=PAGE_URL))
-    assert dataset.status_counts() == {"ok": 2, "failed": 0, "page": 0}
+    assert dataset.status_counts() == {"ok": 2, "failed": 0, "page": 0, "not_a_report": 0}
 
 
 def test_page_without_a_fetched_attachment_stays_a_report(dataset: Dataset) -> None:

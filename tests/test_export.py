@@ -90,7 +90,8 @@ def test_stata_names_are_valid_and_unique() -> None:
 
 def test_workbook_has_a_sheet_per_table_findings_and_codebook(exported: dict[str, Path]) -> None:
     book = openpyxl.load_workbook(exported["xlsx"] / "xxgk.xlsx")
-    assert book.sheetnames == [t.title for t in TABLES] + ["问题清单", "缺失报告", "代码表", "报告"]
+    assert book.sheetnames == [t.title for t in TABLES] + ["问题清单", "报送情况", "缺失报告", "机关", "文件", "代码表",
+                                                           "报告"]
 
 
 def test_workbook_headers_are_the_form_labels(exported: dict[str, Path]) -> None:
@@ -125,8 +126,8 @@ def test_workbook_opens_in_libreoffice(exported: dict[str, Path], tmp_path: Path
 def test_cli_export_prints_the_files_it_wrote(db: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "csv", "--out", str(tmp_path)])
     assert (result.exit_code, result.output.split()) == (0, [str(tmp_path / f"{name}.csv") for name in
-                                                            ("reports", "values", "findings", "missing_reports",
-                                                             "codebook")])
+                                                            ("reports", "values", "findings", "coverage",
+                                                             "missing_reports", "bodies", "files", "codebook")])
 
 
 def test_cli_export_of_a_missing_dataset_is_one_line(tmp_path: Path) -> None:

@@ -136,16 +136,23 @@ def _narrative(agency: str, year: int, tables: dict[str, dict[str, Value]],
     }
 
 
-def plan_report(seed: int, index: int, formats: tuple[str, ...]) -> Report:
-    """The report number ``index`` of a corpus: formats and drifts in turn, the rest at random."""
+def plan_report(seed: int, index: int, formats: tuple[str, ...], *, agency: str | None = None,
+                year: int | None = None) -> Report:
+    """The report number ``index`` of a corpus: formats and drifts in turn, the rest at random.
+
+    ``agency`` and ``year`` fix the body and the year (a year from 2021 on
+    prints the 2021 form), e.g. to make a body's next report.
+    """
     rng = random.Random(f"{seed}:{index}")
     fmt = formats[index % len(formats)]
     drifts = _drifts(index // len(formats), rng)
+    if year is not None and year >= 2021:
+        drifts -= {"template_2019"}
     tmpl = "2019" if "template_2019" in drifts else "2021"
     if tmpl == "2019":
         drifts -= {"other_one_row"}
     split_other = tmpl == "2021" and "other_one_row" not in drifts
-    year = rng.choice((2019, 2020) if tmpl == "2019" else (2021, 2022, 2023, 2024))
+    year = year or rng.choice((2019, 2020) if tmpl == "2019" else (2021, 2022, 2023, 2024))
     error = ERROR_CODES[(index // 5) % len(ERROR_CODES)] if index % 5 == 4 else None
     values = draw_tables(rng, tmpl, split_other, quiet=error is None and rng.random() < 0.15)
     if error:
@@ -153,7 +160,7 @@ def plan_report(seed: int, index: int, formats: tuple[str, ...]) -> Report:
     printed = {t: {k: print_value(v, drifts, rng) for k, v in cells.items()} for t, cells in values.items()}
     texts = {t: {k: text for k, (text, _) in cells.items()} for t, cells in printed.items()}
     expected_tables = {t: {k: value for k, (_, value) in cells.items()} for t, cells in printed.items()}
-    agency = _agency(rng)
+    agency = agency or _agency(rng)
     narrative = _narrative(agency, year, values, rng)
     active, requests, appeals = template.TABLES
     sections = (

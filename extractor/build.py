@@ -36,6 +36,7 @@ from .crawl.outcome import FINISHED
 from .crosscheck import CrossSettings, crosscheck, remember_options
 from .dataset import CrawlInfo, Dataset, Entry, KnownFile
 from .errors import DatasetError, XxgkError
+from .extras import require
 from .metadata import has_report_title, parse_title
 from .readers import SUFFIXES as REPORT_SUFFIXES
 from .readers import reader_modules
@@ -393,6 +394,7 @@ def build(paths: Iterable[str | Path], db: str | Path, *, settings: BuildSetting
         if on_progress:
             on_progress(Progress(0, len(todo), 0, None))
         if settings.scheduler:
+            require("distributed", "cluster", "--scheduler (parsing on a Dask cluster)")
             from .cluster import parse_on_cluster
             parse_on_cluster(todo, parse, settings.scheduler, write)
         else:

@@ -79,6 +79,7 @@ __all__ = [
     "report_id_of",
     "value_columns",
     "wide_column",
+    "write_parquet",
 ]
 
 
@@ -390,6 +391,18 @@ class CrossResult:
     bodies: list[BodyRow]
     findings: list[CrossFinding]
     coverage: list[CoverageRow]
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write a frame as a Parquet file with DuckDB's own writer (no pyarrow needed)."""
+    con = duckdb.connect()
+    try:
+        con.register("frame", frame)
+        con.execute(f"COPY frame TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT PARQUET)")
+    except duckdb.Error as exc:
+        raise DatasetError(f"cannot write Parquet: {exc}", path) from exc
+    finally:
+        con.close()
 
 
 def report_id_of(path: str) -> str:

@@ -4,7 +4,8 @@
     ├── ReaderError          a file cannot be read (broken, unsupported, missing tool)
     │   └── UnsupportedFormat
     ├── DatasetError         the dataset cannot be opened or written
-    └── CrawlError           a crawl cannot start (bad seeds file, bad options)
+    ├── CrawlError           a crawl cannot start (bad seeds file, bad options)
+    └── MissingExtra         a feature needs an optional dependency (names the extra)
 
 Every error carries the file it is about (``.path``) so that a batch can report
 one clear line per failed file and carry on. Readers wrap whatever a parsing
@@ -20,6 +21,7 @@ __all__ = [
     "UnsupportedFormat",
     "DatasetError",
     "CrawlError",
+    "MissingExtra",
 ]
 
 
@@ -49,3 +51,7 @@ class DatasetError(XxgkError):
 
 class CrawlError(XxgkError):
     """A crawl could not be set up."""
+
+
+class MissingExtra(XxgkError):
+    """A feature needs an optional dependency that is not installed; the message names the extra."""

@@ -30,7 +30,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .dataset import COLUMN_LABELS, Dataset, value_columns, wide_column
+from .dataset import COLUMN_LABELS, Dataset, value_columns, wide_column, write_parquet
 from .errors import DatasetError
 from .template import TABLE_IDS, TABLES, column_label, unit_of
 
@@ -99,7 +99,7 @@ def _one_file_per_table(suffix: str, write: Callable[[pd.DataFrame, Path], objec
 
 
 _write_csv = _one_file_per_table("csv", lambda f, p: _flat(f).to_csv(p, index=False, encoding="utf-8-sig"))
-_write_parquet = _one_file_per_table("parquet", lambda f, p: f.to_parquet(p, index=False))
+_write_parquet = _one_file_per_table("parquet", write_parquet)
 _write_jsonl = _one_file_per_table("jsonl", lambda f, p: f.to_json(p, orient="records", lines=True, force_ascii=False))
 
 

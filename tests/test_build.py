@@ -265,3 +265,13 @@ def test_files_in_flight_are_stopped_when_the_build_stops(tmp_path: Path) -> Non
     with pytest.raises(KeyboardInterrupt):
         parse_isolated([Source(str(hangs)), Source(str(HTML_REPORTS[0]))], misbehaving, FAST, interrupt)
     assert [p.name for p in multiprocessing.active_children() if p.name.startswith("ForkServerProcess")] == []
+
+
+def test_cluster_build_without_dask_is_one_line_naming_the_extra(tmp_path: Path) -> None:
+    """``pip install xxgk`` has no Dask: asking for a cluster says which extra to install."""
+    without_dask = "import sys; sys.modules['distributed'] = None; from extractor.cli import main; main()"
+    result = subprocess.run([sys.executable, "-c", without_dask, "build", str(HTML_REPORTS[0]), "--db",
+                             str(tmp_path / "x.duckdb"), "--scheduler", "tcp://127.0.0.1:1"],
+                            capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stderr.strip().splitlines()) == (
+        1, ["xxgk: --scheduler (parsing on a Dask cluster) needs the distributed package: pip install 'xxgk[cluster]'"])

@@ -116,3 +116,19 @@ def test_counts_in_xxgk_report_exclude_pages(handoff: HandOff, review: lxml.html
 def test_tables_not_found_lists_no_page(handoff: HandOff, review: lxml.html.HtmlElement) -> None:
     listed = {a.get("href") for a in review.get_element_by_id("tables-missing").xpath(".//a")}
     assert {_local(url) for url in listed} == {EMPTY_REPORT}
+
+
+def _not_fetched(handoff: HandOff) -> dict[tuple[str, int], str]:
+    with Dataset(handoff.db, read_only=True) as dataset:
+        rows = dataset.frame("SELECT body, year, detail FROM coverage WHERE status = 'not_fetched'")
+    return {(body, year): detail for body, year, detail in rows.itertuples(index=False)}
+
+
+def test_blocked_report_is_could_not_be_fetched_in_coverage_not_unpublished(handoff: HandOff) -> None:
+    detail = _not_fetched(handoff)[("上海市人民政府办公厅|310000", 2020)]
+    assert detail.startswith("blocked") and "521" in detail
+
+
+@pytest.mark.parametrize("year, outcome", [(2019, "error"), (2021, "disallowed-by-robots")])
+def test_missing_page_and_robots_refusal_are_could_not_be_fetched(handoff: HandOff, year: int, outcome: str) -> None:
+    assert _not_fetched(handoff)[("洪泽区人民政府|320813", year)].startswith(outcome)

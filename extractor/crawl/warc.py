@@ -5,7 +5,7 @@ import io
 from pathlib import Path
 from typing import IO
 
-from ..errors import CrawlError
+from ..extras import require
 from .fetch import Response
 
 __all__ = ["WarcArchive", "WARC_NAME"]
@@ -19,14 +19,10 @@ class WarcArchive:
     """Appends gzip-compressed WARC response records to ``DIR/crawl.warc.gz``."""
 
     def __init__(self, path: Path) -> None:
-        try:
-            from warcio.statusandheaders import StatusAndHeaders
-            from warcio.warcwriter import WARCWriter
-        except ImportError as exc:
-            raise CrawlError("--warc needs the warcio package (pip install 'xxgk[crawl]')") from exc
-        self._headers = StatusAndHeaders
+        warcio = require("warcio.warcwriter", "crawl", "--warc")
+        self._headers = require("warcio.statusandheaders", "crawl", "--warc").StatusAndHeaders
         self._handle: IO[bytes] = open(path, "ab")
-        self._writer = WARCWriter(self._handle, gzip=True)
+        self._writer = warcio.WARCWriter(self._handle, gzip=True)
 
     def write(self, response: Response) -> None:
         """Archive one response that has a body."""

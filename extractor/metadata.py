@@ -38,6 +38,8 @@ _STATISTICS_YEAR = (
 )
 _REPORT_ON = re.compile(rf"现对(?P<agency>[^,。;:\d]{{2,40}}?){_YEAR}年度?政府信息公开工作")
 _SEPARATORS = re.compile(r"[_|｜]| - ")
+#: What follows a report's name in the title of a document about reports ("…年度报告的通知").
+_ABOUT_REPORTS = re.compile(r"的?(?:通知|公告|通告|函|说明|解读|批复|意见|提纲|模板|格式|编制|报送)")
 _CONNECTIVES = ("关于", "的")
 #: Meta fields a CMS page names its article in.
 _TITLE_META = ("ArticleTitle", "title", "Title", "DC.Title")
@@ -88,8 +90,16 @@ def parse_title(text: str) -> tuple[str | None, int | None] | None:
 
 def has_report_title(document: Document) -> bool:
     """Whether a document is titled as an annual report anywhere a title may be (meta, <title>, heading):
-    what tells a report whose tables could not be read from a file that is no report (a README, a notice)."""
-    return any(parse_title(text) is not None for text, _ in _title_candidates(document))
+    what tells a report whose tables could not be read from a file that is no report (a README, a notice
+    "关于报送2024年度政府信息公开工作年度报告的通知": a document about reports)."""
+    return any(_is_report_title(text) for text, _ in _title_candidates(document))
+
+
+def _is_report_title(text: str) -> bool:
+    """A report title that is not the title of a document about reports (a notice, an explanation)."""
+    text = compact(text)
+    match = _TITLE.search(text)
+    return match is not None and not _ABOUT_REPORTS.match(text[match.end():])
 
 
 def statistics_year(text: str) -> int | None:

@@ -30,6 +30,7 @@ SEVERITY: dict[str, str] = {
     "CARRY_MISMATCH": "error",
     "IN_FORCE_DRIFT": "warning",
     "DUPLICATE_REPORT": "warning",
+    "COPY_CONFLICT": "warning",
 }
 
 Value = int | float | None

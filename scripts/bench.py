@@ -2,6 +2,7 @@
 
     python scripts/make_corpus.py --count 600 --out /tmp/corpus --seed 2
     python scripts/bench.py /tmp/corpus
+    python scripts/bench.py --dataset 1000 --dataset 10000   # the checks across reports (bench_dataset.py)
 
 Both sides run in this one process on the same files, timed in CPU seconds
 (``time.process_time``), so "per core" holds on a shared machine. For each
@@ -24,6 +25,7 @@ from typing import Callable, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bench_dataset  # noqa: E402
 from baseline import READERS, baseline_tables  # noqa: E402
 from gencorpus.score import Score, score_tables  # noqa: E402
 
@@ -144,12 +146,20 @@ def print_by_drift(runs: dict[str, Run], reports: dict[str, list[Path]], manifes
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", type=Path, help="a directory written by make_corpus.py")
+    parser.add_argument("corpus", type=Path, nargs="?", help="a directory written by make_corpus.py")
     parser.add_argument("--limit", type=int, default=0, help="at most this many reports per format")
     parser.add_argument("--by-drift", action="store_true", help="xxgk accuracy per drift and failing reports")
     parser.add_argument("--repeat", type=int, default=3,
                         help="time each report this many times and keep the fastest (both sides alike)")
+    parser.add_argument("--dataset", type=int, action="append", metavar="N",
+                        help="instead: time the checks across reports on a synthetic dataset of N reports "
+                             "(repeat for a growth curve; see bench_dataset.py)")
     args = parser.parse_args(argv)
+    if args.dataset:
+        bench_dataset.print_table(bench_dataset.run(args.dataset, Path("/tmp/xxgk-bench"), seed=1))
+        return 0
+    if args.corpus is None:
+        parser.error("give a corpus folder, or --dataset N")
     logging.basicConfig(level=logging.ERROR)
     reports = {fmt: sorted(p for p in args.corpus.glob(f"*{fmt}") if not p.name.endswith(".expected.json"))
                for fmt in READERS}

@@ -37,7 +37,7 @@ from .crosscheck import CrossSettings, crosscheck, remember_options
 from .dataset import CrawlInfo, Dataset, Entry, KnownFile
 from .errors import DatasetError, XxgkError
 from .extras import require
-from .metadata import has_report_title, parse_title
+from .metadata import has_report_title, title_year
 from .readers import SUFFIXES as REPORT_SUFFIXES
 from .readers import reader_modules
 from .record import Record
@@ -208,15 +208,10 @@ def crawl_failures(folder: Path) -> list[tuple[str | None, ...]]:
     for name in (MANIFEST, LISTINGS):
         if (folder / name).is_file():
             rows += [(row.get("body") or None, row.get("region") or None, row.get("url") or None,
-                      row.get("title") or None, _title_year(row.get("title") or ""), row.get("kind") or name[:-4],
+                      row.get("title") or None, title_year(row.get("title")), row.get("kind") or name[:-4],
                       row["outcome"], row.get("http_status") or None, row.get("reason") or None)
                      for row in _manifest_rows(folder / name, {"outcome"}) if row["outcome"] not in FINISHED]
     return rows
-
-
-def _title_year(title: str) -> int | None:
-    parsed = parse_title(title) if title else None
-    return parsed[1] if parsed else None
 
 
 def sha256_of(path: str) -> str:

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .bodies import BodyIdentity, ListedBody
+from .bodies import BodyIdentity, ListedBody, region_text
 from .dataset import CoverageRow, ReportFacts
 
 __all__ = ["Expected", "Gap", "coverage_rows", "expected_bodies"]
@@ -66,14 +66,9 @@ def expected_bodies(listed: Sequence[ListedBody], crawled: Mapping[str, BodyIden
         if body in out or last is None:
             continue
         sample = next(iter(by_year.values()))
-        out[body] = Expected(body, agencies.get(body), _region(sample), "inferred",
+        out[body] = Expected(body, agencies.get(body), region_text(sample.region), "inferred",
                              tuple(range(min(by_year), last + 1)))
     return list(out.values())
-
-
-def _region(report: ReportFacts) -> str:
-    region = report.region
-    return region.get("adcode") or "/".join(v for k in ("province", "city", "county") if (v := region.get(k)))
 
 
 def coverage_rows(expected: Iterable[Expected], present: Mapping[str, Mapping[int, ReportFacts]],

@@ -38,12 +38,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .bodies import BodyIdentity, BodyMatcher, canonical_name, resolve_listed, seed_region
+from .bodies import BodyIdentity, BodyMatcher, canonical_name, region_text, resolve_listed, seed_region
 from .copies import choose_primaries, copy_conflicts
 from .coverage import Gap, coverage_rows, expected_bodies
 from .dataset import BodyRow, CrossFinding, CrossResult, Dataset, ReportFacts
 from .errors import DatasetError
-from .metadata import parse_title
+from .metadata import title_year
 from .record import Finding
 from .similarity import bands, signature_similarity
 from .template import REQUEST_COLUMNS, column_label
@@ -120,11 +120,6 @@ def _page_of(report: ReportFacts) -> str:
     return report.parent_url or report.url or report.report_id
 
 
-def _region_text(report: ReportFacts) -> str:
-    region = report.region
-    return region.get("adcode") or "/".join(v for k in ("province", "city", "county") if (v := region.get(k)))
-
-
 def seed_identity(report: ReportFacts, matcher: BodyMatcher) -> BodyIdentity | None:
     """The body of the crawl seed a file came from, if it came from one."""
     crawl = report.crawl
@@ -136,7 +131,7 @@ def report_bodies(reports: Sequence[ReportFacts], matcher: BodyMatcher) -> dict[
     the crawl seed's for a page none of whose files names its agency."""
     shared: dict[str, BodyIdentity] = {}
     for report in sorted(reports, key=lambda r: r.parent_url is not None):
-        identity = matcher.identify(report.agency, _region_text(report))
+        identity = matcher.identify(report.agency, region_text(report.region))
         if identity is not None:
             shared.setdefault(_page_of(report), identity)
     for report in reports:
@@ -287,7 +282,7 @@ def _cluster_findings(members: Sequence[ReportFacts], bodies: Mapping[str, str])
                       if report.signature and other.signature else None)
         text = "正文未能比对" if similarity is None else f"正文相似度{similarity:.0%}"
         more = f"；另有{len(others) - 1}份其他机关的报告相同" if len(others) > 1 else ""
-        message = (f"与{other.agency}（{_region_text(other) or '地区不详'}）{other.year}年报告的"
+        message = (f"与{other.agency}（{region_text(other.region) or '地区不详'}）{other.year}年报告的"
                    f"{report.filled}个数值完全相同，{text}{more}")
         out.append(CrossFinding(report.report_id, Finding("DUPLICATE_REPORT", None, (), message), other.report_id))
     return out
@@ -312,18 +307,13 @@ def _gaps(failed: Iterable[ReportFacts], dataset: Dataset, matcher: BodyMatcher
         identity = seed_identity(report, matcher)
         if identity is not None:
             crawled[identity.body] = identity
-            gaps.append(Gap(identity.body, _title_year(report.crawl.title), "failed", f"{report.error}（{report.path}）"))
+            gaps.append(Gap(identity.body, title_year(report.crawl.title), "failed", f"{report.error}（{report.path}）"))
     for body, region, url, year, kind, outcome, reason in dataset.crawl_failures():
         identity = matcher.identify(body, seed_region(body or "", region or ""))
         if identity is not None:
             crawled[identity.body] = identity
             gaps.append(Gap(identity.body, year, "not_fetched", f"{outcome}（{kind}）{reason.strip()} {url}".strip()))
     return gaps, crawled
-
-
-def _title_year(title: str | None) -> int | None:
-    parsed = parse_title(title) if title else None
-    return parsed[1] if parsed else None
 
 
 def crosscheck(dataset: Dataset, settings: CrossSettings | None = None) -> CrossResult:

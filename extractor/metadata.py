@@ -24,7 +24,7 @@ from .document import Document
 from .regions import region_of
 from .values import compact
 
-__all__ = ["Metadata", "describe", "has_report_title", "parse_title", "statistics_year"]
+__all__ = ["Metadata", "describe", "has_report_title", "parse_title", "statistics_year", "title_year"]
 
 # Patterns run on NFKC text, where "，；：（）" have become ",;:()".
 _YEAR = r"((?:19|20)\d{2})"
@@ -86,6 +86,12 @@ def parse_title(text: str) -> tuple[str | None, int | None] | None:
         return None
     agency = _strip_connectives(match["before"]) or _strip_connectives(match["after"])
     return agency or None, int(match.group(2))
+
+
+def title_year(title: str | None) -> int | None:
+    """The year a report title names, or None (no title, or not a report title)."""
+    parsed = parse_title(title) if title else None
+    return parsed[1] if parsed else None
 
 
 def has_report_title(document: Document) -> bool:

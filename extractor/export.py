@@ -172,9 +172,8 @@ _TRAIL = ("body", "template", "report_id", "adcode", "path")
 #: The sheets after one per standard table.
 _SHEET_TITLES = {"findings": "问题清单", "missing_reports": "缺失报告", "codebook": "代码表", "reports": "报告"}
 _LEGEND_TITLE = "说明"
-#: The legend's rows that show a severity's fill, by name.
-_SWATCHES = {"红色单元格": "error", "黄色单元格": "warning"}
-_SWATCH_NAMES = {severity: name for name, severity in _SWATCHES.items()}
+#: The legend's rows that show a severity's fill.
+_SWATCHES = {"error": "红色单元格", "warning": "黄色单元格"}
 #: Headers of the columns only the workbook has, and of the codebook's (whose ``label`` is no matched label).
 _HEADERS = {"severity_label": "严重程度", "code_label": "问题类型", "table_title": "表格", "cells": "单元格",
             "other": "相关报告", "dataset_table": "数据表", "column": "列名", "label": "中文名称",
@@ -265,7 +264,8 @@ def _finding_list(findings: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame
     it names by their labels, and the other report a check across reports compared."""
     meta = reports.set_index("report_id")[["agency", "year", "province", "city", "county", "path"]]
     meta = meta.assign(region=meta[["province", "city", "county"]].apply(lambda r: " ".join(r.dropna()), axis=1),
-                       who=meta["agency"].fillna("（机关未识别）") + " " + meta["year"].astype("string").fillna("?") + "年")
+                       who=meta["agency"].fillna("（机关未识别）") + " " + meta["year"].astype("Int64").astype("string").fillna("?")
+                       + "年")
     titles = {spec.id: spec.title for spec in TABLES}
     listed = findings.join(meta, on="report_id").assign(
         severity_label=findings["severity"].map(lambda s: SEVERITY_LABELS.get(s, s)),
@@ -294,8 +294,8 @@ def _legend(book: Workbook) -> None:
     rows = [
         ("本文件", f"政府信息公开工作年度报告数据，由 xxgk {__version__} 导出。每张表格工作表一行一份报告。"),
         ("列名", "表格工作表的列名是年度报告表格的栏目“行 / 列”；每列的中文名称、所属表格、键和单位见“代码表”。"),
-        (_SWATCH_NAMES["error"], "错误：该格违反表格的勾稽关系（如总计不等于各项之和），或与上年报告不衔接。"),
-        (_SWATCH_NAMES["warning"], "警告：需要人工核对，如总计空白无法核对、现行有效件数与上年不衔接。"),
+        (_SWATCHES["error"], "错误：该格违反表格的勾稽关系（如总计不等于各项之和），或与上年报告不衔接。"),
+        (_SWATCHES["warning"], "警告：需要人工核对，如总计空白无法核对、现行有效件数与上年不衔接。"),
         ("批注", "有颜色的单元格带批注，写明涉及该格的每个问题；全部问题（含不涉及单元格的）见“问题清单”。"),
         ("空白单元格", "报告没有填写该格，或该报告所用的表格没有这一栏。空白不等于 0，不要当作 0 汇总。"),
         ("0", "报告中明确填写了 0。"),
@@ -312,9 +312,9 @@ def _legend(book: Workbook) -> None:
           for code, severity in SEVERITY.items()),
     ]
     sheet = _sheet(book, _LEGEND_TITLE, pd.DataFrame(rows, columns=["item", "text"]), frozen=1)
-    for item, *_ in sheet.iter_rows(min_row=2):
-        if item.value in _SWATCHES:
-            item.fill = _FILLS[_SWATCHES[item.value]]
+    items = {row[0].value: row[0] for row in sheet.iter_rows(min_row=2)}
+    for severity, name in _SWATCHES.items():
+        items[name].fill = _FILLS[severity]
 
 
 def _sheet(book: Workbook, title: str, frame: pd.DataFrame, *, frozen: int, printed: int | None = None) -> Worksheet:

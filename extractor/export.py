@@ -361,7 +361,7 @@ def _value(value: object) -> object:
 def _width(column: pd.Series, header: str) -> float:
     """A column's width: a value's column is narrow (its header wraps), text fits its longest entry."""
     if "." in str(column.name):
-        return max(_VALUE_WIDTH, max((_display(str(v)) for v in column.dropna()), default=0) + 2)
+        return max(_VALUE_WIDTH, int(column.dropna().astype(str).str.len().max()) + 2)
     longest = max((_display(str(v)) for v in column.dropna().head(1000)), default=0)
     return min(max(longest, min(_display(header), 12)) + 2, _MAX_WIDTH)
 

@@ -72,11 +72,8 @@ def test_table_view_shows_the_form_as_grids():
 
 def _table_view(sample):
     """The table view of a sample as an 80-column terminal shows it."""
-    return _run_in(80, "extract", "--format", "table", str(SAMPLES / sample)).stdout
-
-
-def _run_in(columns, *args):
-    return CliRunner().invoke(main, list(args), env={"COLUMNS": str(columns)})
+    return CliRunner().invoke(main, ["extract", "--format", "table", str(SAMPLES / sample)],
+                              env={"COLUMNS": "80"}).stdout
 
 
 def test_table_view_titles_each_table_with_the_form_heading():

@@ -6,6 +6,7 @@ never a traceback), and the exit code says whether anything failed.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import sys
@@ -22,7 +23,8 @@ from . import __version__
 from .errors import XxgkError
 from .extract import Outcome, extract_files
 from .record import Record, Value
-from .template import all_keys, column_heading, row_label
+from .template import (APPEAL_GROUPS, APPEAL_RESULTS, REQUEST_COLUMNS, TABLES, active_blocks, all_keys,
+                       column_heading, form_request_rows, row_label)
 
 if TYPE_CHECKING:
     from .build import Progress as BuildProgress
@@ -217,46 +219,67 @@ def _write_jsonl(records: Iterable[Record]) -> None:
 
 
 def _write_csv(records: Iterable[Record]) -> None:
+    """One row per report, in UTF-8 with a byte-order mark like the exports, so that Excel on a Chinese
+    Windows reads the characters right instead of guessing GBK."""
     rows = [r.to_row() for r in records]
     meta = [c for c in (rows[0] if rows else {}) if "." not in c]
     keys = [f"{t}.{k}" for t in ("active", "requests", "appeals") for k in all_keys(t)]
     present = {c for row in rows for c in row}
-    writer = csv.DictWriter(sys.stdout, fieldnames=meta + [k for k in keys if k in present], extrasaction="ignore")
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
+    writer = csv.DictWriter(stream, fieldnames=meta + [k for k in keys if k in present], extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
+    stream.flush()
+    stream.detach()
 
 
 def _write_table(records: Iterable[Record]) -> None:
-    """Each record as people read the form: one grid per table, rows down, columns across."""
+    """Each record as people read the form: one grid per table under the form's heading, rows down,
+    columns across, in 80 columns."""
     console = Console()
     for record in records:
         console.rule(f"{record.source['path']}")
         console.print(f"{record.agency or '（机关未识别）'}  {record.year or '?'}年  模板 {record.template}  "
                       f"{' '.join(v for v in record.region.values() if v)}", markup=False)
         for table, values in record.tables.items():
-            console.print(*_grids(table, values))
+            console.print("\n" + next(t.heading for t in TABLES if t.id == table), style="bold", markup=False)
+            console.print(*_grids(table, values, record.template))
         for finding in record.findings:
             if finding.severity != "info":
                 console.print(f"[{finding.severity}] {finding.code}: {finding.message}", markup=False)
 
 
-def _grids(table: str, values: dict[str, Value]) -> list[RichTable]:
-    """A table's values pivoted back into the form: rows down, columns across, one grid per set
-    of columns (the active table's 第二十条 blocks); blank cells stay empty, not 0."""
-    rows: dict[str, dict[str, Value]] = {}
-    for key, value in values.items():
-        row, _, column = key.rpartition(".")
-        rows.setdefault(row, {})[column] = value
-    blocks: dict[tuple[str, ...], list[str]] = {}
-    for row, cells in rows.items():
-        blocks.setdefault(tuple(cells), []).append(row)
-    views = []
-    for columns, block in blocks.items():
-        view = RichTable(title=table, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-        view.add_column("", overflow="fold", min_width=10)
-        for column in columns:
-            view.add_column(column_heading(table, column, block[0]), justify="right", overflow="fold")
-        for row in block:
-            view.add_row(row_label(table, row), *("" if rows[row][c] is None else str(rows[row][c]) for c in columns))
-        views.append(view)
-    return views
+def _grids(table: str, values: dict[str, Value], template: str) -> list[RichTable]:
+    """A table's values pivoted back into the form: rows down, columns across, blank cells empty, not 0.
+
+    The active table gives one grid per 第二十条 block, titled with its item;
+    the requests table shows its group rows （三）…（六） as the form does.
+    """
+    if table == "active":
+        return [_grid(table, values, block.columns, [(r, row_label(table, r), False) for r in rows], block.item)
+                for block, rows in active_blocks(values, template)]
+    present = {key.rpartition(".")[0] for key in values}
+    if not present:
+        return []
+    if table == "requests":
+        rows = [(row.key, row.brief, heads) for row, heads in form_request_rows(present)]
+        return [_grid(table, values, tuple(c.key for c in REQUEST_COLUMNS), rows)]
+    return [_grid(table, values, tuple(r.key for r in APPEAL_RESULTS),
+                  [(g.key, g.brief, False) for g in APPEAL_GROUPS if g.key in present])]
+
+
+def _grid(table: str, values: dict[str, Value], columns: tuple[str, ...], rows: list[tuple[str, str, bool]],
+          title: str | None = None) -> RichTable:
+    """One grid: the columns any row fills (short headings), a row per (key, label, heads); a heading row
+    (``heads``) holds no numbers."""
+    columns = tuple(c for c in columns if any(f"{r}.{c}" in values for r, _, _ in rows))
+    view = RichTable(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 0, 0, 1),
+                     pad_edge=False)
+    view.add_column("", overflow="fold")
+    for column in columns:
+        view.add_column(column_heading(table, column, rows[0][0], brief=True), justify="right", no_wrap=True)
+    for row, label, heads in rows:
+        cells = ("" if heads or values.get(f"{row}.{c}") is None else str(values[f"{row}.{c}"]) for c in columns)
+        view.add_row(label, *cells, style="bold" if heads else None)
+    return view

@@ -27,7 +27,11 @@ from dataclasses import dataclass
 from .bodies import BodyIdentity, ListedBody, region_text
 from .dataset import CoverageRow, ReportFacts
 
-__all__ = ["Expected", "Gap", "coverage_rows", "expected_bodies"]
+__all__ = ["STATUS_LABELS", "Expected", "Gap", "coverage_rows", "expected_bodies"]
+
+#: Each coverage status as a reviewer reads it.
+STATUS_LABELS: dict[str, str] = {"present": "已发布", "not_published": "未发布", "not_fetched": "未能下载",
+                                 "failed": "解析失败"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,6 +127,7 @@ COLUMN_LABELS: dict[str, str] = {
     "region": "地区",
     "basis": "依据",
     "detail": "详情",
+    "coverage_status": "报送情况",
     "name": "规范名称",
     "names": "出现过的名称",
     "matched_by": "匹配方式",

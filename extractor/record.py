@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-__all__ = ["SCHEMA", "SEVERITY", "Value", "Provenance", "Finding", "Record"]
+__all__ = ["SCHEMA", "SEVERITY", "CODE_LABELS", "SEVERITY_LABELS", "Value", "Provenance", "Finding", "Record"]
 
 SCHEMA = "xxgk.record/1"
 
@@ -32,6 +32,30 @@ SEVERITY: dict[str, str] = {
     "DUPLICATE_REPORT": "warning",
     "COPY_CONFLICT": "warning",
 }
+
+#: What each finding code means, in the Chinese a reviewer reads in exports (spec/record.md).
+CODE_LABELS: dict[str, str] = {
+    "TABLE_MISSING": "缺少表格",
+    "ROW_MISSING": "缺少行",
+    "CELL_BLANK": "单元格空白",
+    "CELL_UNREADABLE": "单元格不是数字",
+    "REQ_BALANCE": "申请数量收支不平衡",
+    "REQ_RESULTS_SUM": "办理结果合计不符",
+    "REQ_COLUMN_SUM": "申请人合计不符",
+    "APPEAL_SUM": "复议诉讼合计不符",
+    "TOTAL_BLANK": "总计空白无法核对",
+    "TEMPLATE_OUTDATED": "使用旧版表格",
+    "YEAR_MISMATCH": "标题年度与统计年度不一致",
+    "NARRATIVE_MISMATCH": "正文数字与表格不一致",
+    "CARRY_MISMATCH": "上年结转与上年报告不符",
+    "IN_FORCE_DRIFT": "现行有效件数与上年不衔接",
+    "DUPLICATE_REPORT": "与其他机关报告雷同",
+    "COPY_CONFLICT": "同一报告的不同文件数值不一致",
+}
+
+#: The severities in Chinese: 错误 breaks the form's arithmetic or the record, 警告 needs a look, 提示 is
+#: for information only.
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 
 Value = int | float | None
 

@@ -11,6 +11,7 @@ Keys are ``row.column`` (``denied.state_secret.natural_person``,
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 
@@ -35,6 +36,8 @@ __all__ = [
     "row_label",
     "unit_of",
     "request_rows",
+    "form_request_rows",
+    "active_blocks",
     "REQUEST_ROWS",
     "REQUEST_COLUMNS",
     "APPEAL_GROUPS",
@@ -48,16 +51,26 @@ MONEY_UNIT = "万元"
 
 @dataclass(frozen=True)
 class Label:
-    """A row or column of the form: its key, its printed label and known variants."""
+    """A row or column of the form: its key, its printed label and known variants.
+
+    ``short`` is a label of at most 20 terminal cells (ten Chinese characters)
+    for narrow views such as an 80-column terminal, where the printed one is longer.
+    """
 
     key: str
     text: str
     aliases: tuple[str, ...] = ()
     unit: str | None = None
+    short: str | None = None
 
     @property
     def variants(self) -> tuple[str, ...]:
         return (self.text, *self.aliases)
+
+    @property
+    def brief(self) -> str:
+        """The label for a narrow view: ``short`` where the printed one is too long."""
+        return self.short or self.text
 
 
 # --- Table "active" (二、主动公开政府信息情况) --------------------------------
@@ -150,31 +163,36 @@ class RequestRow(Label):
 _OTHER_SPLIT = ("other.no_correction", "other.unpaid_fee", "other.other")
 
 REQUEST_ROWS: tuple[RequestRow, ...] = (
-    RequestRow("new_received", "一、本年新收政府信息公开申请数量", ("本年新收政府信息公开申请数量", "本年新收申请数量")),
-    RequestRow("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转政府信息公开申请数量", "上年结转申请数量")),
+    RequestRow("new_received", "一、本年新收政府信息公开申请数量", ("本年新收政府信息公开申请数量", "本年新收申请数量"),
+               short="一、本年新收申请"),
+    RequestRow("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转政府信息公开申请数量", "上年结转申请数量"),
+               short="二、上年结转申请"),
     RequestRow("", "三、本年度办理结果", ("本年度办理结果",), group=True),
     RequestRow("granted", "（一）予以公开", result=True),
-    RequestRow("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",), result=True),
+    RequestRow("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",), result=True,
+               short="（二）部分公开"),
     RequestRow("", "（三）不予公开", group=True),
     RequestRow("denied.state_secret", "1.属于国家秘密", result=True),
-    RequestRow("denied.law_prohibited", "2.其他法律行政法规禁止公开", result=True),
-    RequestRow("denied.security_stability", "3.危及“三安全一稳定”", ("危及三安全一稳定",), result=True),
+    RequestRow("denied.law_prohibited", "2.其他法律行政法规禁止公开", result=True, short="2.法律法规禁止公开"),
+    RequestRow("denied.security_stability", "3.危及“三安全一稳定”", ("危及三安全一稳定",), result=True,
+               short="3.危及三安全一稳定"),
     RequestRow("denied.third_party", "4.保护第三方合法权益", result=True),
-    RequestRow("denied.internal_affairs", "5.属于三类内部事务信息", result=True),
+    RequestRow("denied.internal_affairs", "5.属于三类内部事务信息", result=True, short="5.三类内部事务信息"),
     RequestRow("denied.process_info", "6.属于四类过程性信息", result=True),
     RequestRow("denied.enforcement_files", "7.属于行政执法案卷", result=True),
     RequestRow("denied.inquiry", "8.属于行政查询事项", result=True),
     RequestRow("", "（四）无法提供", group=True),
-    RequestRow("unavailable.not_held", "1.本机关不掌握相关政府信息", result=True),
-    RequestRow("unavailable.needs_creation", "2.没有现成信息需要另行制作", result=True),
-    RequestRow("unavailable.unclear", "3.补正后申请内容仍不明确", result=True),
+    RequestRow("unavailable.not_held", "1.本机关不掌握相关政府信息", result=True, short="1.本机关不掌握"),
+    RequestRow("unavailable.needs_creation", "2.没有现成信息需要另行制作", result=True, short="2.需要另行制作"),
+    RequestRow("unavailable.unclear", "3.补正后申请内容仍不明确", result=True, short="3.补正后仍不明确"),
     RequestRow("", "（五）不予处理", group=True),
     RequestRow("not_processed.petition", "1.信访举报投诉类申请", result=True),
     RequestRow("not_processed.repeated", "2.重复申请", result=True),
     RequestRow("not_processed.publication", "3.要求提供公开出版物", result=True),
-    RequestRow("not_processed.excessive", "4.无正当理由大量反复申请", result=True),
+    RequestRow("not_processed.excessive", "4.无正当理由大量反复申请", result=True, short="4.大量反复申请"),
     RequestRow(
-        "not_processed.reissue", "5.要求行政机关确认或重新出具已获取信息", ("要求行政机关确认或重新出具已获取的信息",), result=True
+        "not_processed.reissue", "5.要求行政机关确认或重新出具已获取信息", ("要求行政机关确认或重新出具已获取的信息",), result=True,
+        short="5.要求确认或重新出具",
     ),
     RequestRow("other", "（六）其他处理", result=True, replaces=_OTHER_SPLIT),
     RequestRow(
@@ -182,6 +200,7 @@ REQUEST_ROWS: tuple[RequestRow, ...] = (
         "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
         ("申请人无正当理由逾期不补正",),
         result=True,
+        short="1.逾期不补正",
         templates=("2021",),
     ),
     RequestRow(
@@ -189,19 +208,20 @@ REQUEST_ROWS: tuple[RequestRow, ...] = (
         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
         ("申请人逾期未按收费通知要求缴纳费用",),
         result=True,
+        short="2.逾期未缴纳费用",
         templates=("2021",),
     ),
     RequestRow("other.other", "3.其他", result=True, templates=("2021",)),
     RequestRow("results_total", "（七）总计", ("总计", "合计")),
-    RequestRow("carried_forward", "四、结转下年度继续办理", ("结转下年度继续办理",)),
+    RequestRow("carried_forward", "四、结转下年度继续办理", ("结转下年度继续办理",), short="四、结转下年度"),
 )
 
 REQUEST_COLUMNS: tuple[Label, ...] = (
     Label("natural_person", "自然人"),
     Label("commercial", "商业企业"),
     Label("research", "科研机构"),
-    Label("social_org", "社会公益组织"),
-    Label("legal_service", "法律服务机构"),
+    Label("social_org", "社会公益组织", short="公益组织"),
+    Label("legal_service", "法律服务机构", short="法律服务"),
     Label("other_org", "其他"),
     Label("total", "总计", ("合计",)),
 )
@@ -303,6 +323,37 @@ def request_rows(template: str, split_other: bool) -> tuple[RequestRow, ...]:
     return tuple(rows)
 
 
+def form_request_rows(present: Collection[str]) -> tuple[tuple[RequestRow, bool], ...]:
+    """The requests table's rows as the form prints them, for the row keys a report holds: (row, heads).
+
+    Besides the rows present, a row that holds no numbers itself heads the rows
+    under it — the group rows （三）不予公开, （四）, （五）, and （六）其他处理 where
+    the report prints its three sub-rows — and is shown (``heads`` True) when
+    the row after it is present.
+    """
+    out = []
+    for row, after in zip(REQUEST_ROWS, REQUEST_ROWS[1:] + (None,)):
+        if row.key in present and not row.group:
+            out.append((row, False))
+        elif (row.group or row.replaces) and after is not None and after.key in present:
+            out.append((row, True))
+    return tuple(out)
+
+
+def active_blocks(keys: Collection[str], template: str) -> tuple[tuple[Block, tuple[str, ...]], ...]:
+    """The 第二十条 blocks of the active table that ``keys`` fill, in the form's order, each with its rows
+    present; a key two templates share (``licensing.decisions``) belongs to ``template``'s block."""
+    order = sorted(TEMPLATES, key=lambda t: t != template)
+    claimed: set[str] = set()
+    out = []
+    for block in (b for t in order for b in ACTIVE.blocks[t]):
+        cells = {f"{r}.{c}" for r in block.rows for c in block.columns} & set(keys) - claimed
+        if cells:
+            claimed |= cells
+            out.append((block, tuple(r for r in block.rows if any(f"{r}.{c}" in cells for c in block.columns))))
+    return tuple(out)
+
+
 @cache
 def expected_keys(table: str, template: str, split_other: bool | None = None) -> tuple[str, ...]:
     """The keys a complete table of this template holds (cached: every report is checked against them).
@@ -389,13 +440,15 @@ def row_label(table: str, row_key: str) -> str:
     return next(g.text for g in APPEAL_GROUPS if g.key == row_key)
 
 
-def column_heading(table: str, column_key: str, row_key: str | None = None) -> str:
+def column_heading(table: str, column_key: str, row_key: str | None = None, *, brief: bool = False) -> str:
     """The Chinese heading of a column ("自然人", "本年制发件数", "结果维持"), as the form prints
-    it above ``row_key`` (the active table heads one column differently in one block)."""
+    it above ``row_key`` (the active table heads one column differently in one block); ``brief``
+    for a narrow view ("公益组织" for 社会公益组织)."""
     if table == "active" and (row_key, column_key) in ACTIVE.headings:
         return ACTIVE.headings[row_key, column_key]
     columns = {"active": ACTIVE.columns, "requests": REQUEST_COLUMNS, "appeals": APPEAL_RESULTS}[table]
-    return next(c.text for c in columns if c.key == column_key)
+    column = next(c for c in columns if c.key == column_key)
+    return column.brief if brief else column.text
 
 
 @cache

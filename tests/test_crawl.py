@@ -91,7 +91,7 @@ def run(site: Any, out: Path, **changes: Any) -> CrawlSummary:
 
 def manifest(out: Path) -> dict[str, dict[str, str]]:
     """Manifest rows keyed by URL, on-site URLs shortened to their path (with query)."""
-    with open(out / "manifest.csv", newline="", encoding="utf-8") as handle:
+    with open(out / "manifest.csv", newline="", encoding="utf-8-sig") as handle:
         return {_local(row["url"]): row for row in csv.DictReader(handle)}
 
 
@@ -106,11 +106,22 @@ def with_outcome(rows: dict[str, dict[str, str]], outcome: str) -> set[str]:
 
 
 def test_manifest_starts_with_the_hand_off_columns(crawled: Crawled) -> None:
-    with open(crawled.out / "manifest.csv", newline="", encoding="utf-8") as handle:
+    with open(crawled.out / "manifest.csv", newline="", encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle))
     assert header[:14] == ["body", "region", "url", "final_url", "title", "publish_date", "fetched_at",
                            "http_status", "sha256", "path", "outcome", "reason", "content_type", "charset"]
     assert tuple(header) == COLUMNS
+
+
+def test_manifest_starts_with_a_byte_order_mark_for_excel(crawled: Crawled) -> None:
+    assert (crawled.out / "manifest.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+
+
+def test_resumed_crawl_keeps_one_byte_order_mark_at_the_start(site: Any, tmp_path: Path) -> None:
+    run(site, tmp_path, limit=2)
+    run(site, tmp_path)
+    data = (tmp_path / "manifest.csv").read_bytes()
+    assert (data[:3], data.count(b"\xef\xbb\xbf")) == (b"\xef\xbb\xbf", 1)
 
 
 def test_every_report_page_and_attachment_is_fetched(crawled: Crawled) -> None:

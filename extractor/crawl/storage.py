@@ -7,7 +7,9 @@ Layout of a crawl directory ``DIR``::
     DIR/files/ab/<sha256>.<ext>   the original bytes, exactly as served
     DIR/crawl.warc.gz    optional WARC archive of every response kept (--warc)
 
-``manifest.csv`` is UTF-8 CSV with a header row and these columns, in order:
+``manifest.csv`` is UTF-8 CSV with a byte-order mark (so that Excel on a Chinese
+Windows reads the names right instead of guessing GBK; read it with
+``encoding="utf-8-sig"``), a header row and these columns, in order:
 
 =============  ==============================================================
 body           the government body, from the seeds file
@@ -109,7 +111,8 @@ class Manifest:
         """Record ``row`` now (flushed), so that an interruption loses nothing finished."""
         if self._handle is None:
             fresh = not self.path.exists() or self.path.stat().st_size == 0
-            self._handle = open(self.path, "a", newline="", encoding="utf-8")
+            # utf-8-sig writes the byte-order mark only at the start of an empty file
+            self._handle = open(self.path, "a", newline="", encoding="utf-8-sig")
             if fresh:
                 csv.writer(self._handle).writerow(COLUMNS)
         csv.DictWriter(self._handle, COLUMNS).writerow(asdict(row))
@@ -124,7 +127,7 @@ class Manifest:
         if not self.rows:
             return
         temporary = self.path.with_suffix(".csv.tmp")
-        with open(temporary, "w", newline="", encoding="utf-8") as handle:
+        with open(temporary, "w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.DictWriter(handle, COLUMNS)
             writer.writeheader()
             writer.writerows(asdict(row) for row in self.rows.values())
@@ -135,7 +138,7 @@ def _load(path: Path) -> dict[str, ManifestRow]:
     if not path.exists():
         return {}
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             return {row["url"]: ManifestRow(**{name: row.get(name) or "" for name in COLUMNS}) for row in reader}
     except (OSError, UnicodeDecodeError, csv.Error, KeyError) as exc:

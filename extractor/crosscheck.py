@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .bodies import BodyIdentity, BodyMatcher, canonical_name, region_text, resolve_listed, seed_region
@@ -67,6 +67,10 @@ _DRIFT_KEYS = tuple(("active", f"{row}.{column}") for row in _DRIFT_ROWS
                     for column in ("in_force", "issued", "repealed"))
 
 Tables = Mapping[str, Mapping[str, float | int | None]]
+#: How the duplicate check reads texts' signatures: report ids -> report -> signature (None: no text).
+Signatures = Callable[[Iterable[str]], Mapping[str, bytes | None]]
+#: Year pairs whose cells are read from the dataset at once: bounds the memory of the year-to-year checks.
+_PAIRS_AT_ONCE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,57 +235,64 @@ class _Clusters:
         self.parent[self.find(a)] = self.find(b)
 
 
-def _text_clusters(group: Sequence[ReportFacts], min_similarity: float) -> list[list[int]]:
+def _text_clusters(group: Sequence[ReportFacts], signatures: Mapping[str, bytes | None],
+                   min_similarity: float) -> list[list[int]]:
     """The reports of a same-numbers group clustered by text: texts sharing a signature band and alike
     enough are one cluster; reports without a text join the first cluster (their numbers alone decide)."""
     clusters = _Clusters(len(group))
     first_in_band: dict[bytes, int] = {}
-    textless = [i for i, r in enumerate(group) if r.signature is None]
     for i, report in enumerate(group):
-        if report.signature is None:
+        signature = signatures.get(report.report_id)
+        if signature is None:
+            clusters.union(i, 0)
             continue
-        for band in bands(report.signature):
+        for band in bands(signature):
             j = first_in_band.setdefault(band, i)
             if j != i and clusters.find(i) != clusters.find(j) and signature_similarity(
-                    report.signature, group[j].signature or b"") >= min_similarity:
+                    signature, signatures.get(group[j].report_id) or b"") >= min_similarity:
                 clusters.union(i, j)
-    for i in textless:
-        clusters.union(i, 0)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(group)):
         members[clusters.find(i)].append(i)
     return list(members.values())
 
 
-def duplicate_reports(reports: Iterable[ReportFacts], bodies: Mapping[str, str], min_nonzero: int,
-                      min_similarity: float) -> list[CrossFinding]:
+def duplicate_reports(reports: Iterable[ReportFacts], bodies: Mapping[str, str], signatures: Signatures,
+                      min_nonzero: int, min_similarity: float) -> list[CrossFinding]:
     """DUPLICATE_REPORT on each report whose numbers and text another body's report shares; it names
-    the first such report of its cluster and counts the others."""
+    the first such report of its cluster and counts the others. Only the texts of reports that share
+    their numbers with another body's are read."""
     groups: dict[str, list[ReportFacts]] = defaultdict(list)
     for report in reports:
         if report.numbers_hash and bodies.get(report.report_id) and report.nonzero >= min_nonzero:
             groups[report.numbers_hash].append(report)
+    shared = [group for group in groups.values() if len({bodies[r.report_id] for r in group}) > 1]
+    texts = signatures(r.report_id for group in shared for r in group)
     out = []
-    for group in groups.values():
-        if len({bodies[r.report_id] for r in group}) < 2:
-            continue
-        for cluster in _text_clusters(group, min_similarity):
-            members = [group[i] for i in cluster]
-            out += _cluster_findings(members, bodies)
+    for group in shared:
+        for cluster in _text_clusters(group, texts, min_similarity):
+            out += _cluster_findings([group[i] for i in cluster], bodies, texts)
     return out
 
 
-def _cluster_findings(members: Sequence[ReportFacts], bodies: Mapping[str, str]) -> list[CrossFinding]:
+def _cluster_findings(members: Sequence[ReportFacts], bodies: Mapping[str, str],
+                      signatures: Mapping[str, bytes | None]) -> list[CrossFinding]:
+    """One finding per member that another body's member shares: it names the cluster's first such."""
+    per_body: dict[str, int] = defaultdict(int)
+    for report in members:
+        per_body[bodies[report.report_id]] += 1
+    first = members[0]
+    first_other = next((r for r in members if bodies[r.report_id] != bodies[first.report_id]), None)
     out = []
     for report in members:
-        others = [r for r in members if bodies[r.report_id] != bodies[report.report_id]]
-        if not others:
+        other = first if bodies[report.report_id] != bodies[first.report_id] else first_other
+        if other is None:
             continue
-        other = others[0]
-        similarity = (signature_similarity(report.signature, other.signature)
-                      if report.signature and other.signature else None)
+        mine, theirs = signatures.get(report.report_id), signatures.get(other.report_id)
+        similarity = signature_similarity(mine, theirs) if mine and theirs else None
         text = "正文未能比对" if similarity is None else f"正文相似度{similarity:.0%}"
-        more = f"；另有{len(others) - 1}份其他机关的报告相同" if len(others) > 1 else ""
+        others = len(members) - per_body[bodies[report.report_id]]
+        more = f"；另有{others - 1}份其他机关的报告相同" if others > 1 else ""
         message = (f"与{other.agency}（{region_text(other.region) or '地区不详'}）{other.year}年报告的"
                    f"{report.filled}个数值完全相同，{text}{more}")
         out.append(CrossFinding(report.report_id, Finding("DUPLICATE_REPORT", None, (), message), other.report_id))
@@ -289,6 +300,16 @@ def _cluster_findings(members: Sequence[ReportFacts], bodies: Mapping[str, str])
 
 
 # --- Everything -----------------------------------------------------------------------
+
+def _year_to_year(dataset: Dataset, pairs: Sequence[tuple[ReportFacts, ReportFacts]]) -> list[CrossFinding]:
+    """CARRY_MISMATCH and IN_FORCE_DRIFT over every pair of consecutive years, a slice of pairs at a time."""
+    out = []
+    for start in range(0, len(pairs), _PAIRS_AT_ONCE):
+        chunk = pairs[start:start + _PAIRS_AT_ONCE]
+        values = dataset.values_of({r.report_id for pair in chunk for r in pair}, _CARRY_KEYS + _DRIFT_KEYS)
+        out += carry_mismatches(chunk, values) + in_force_drifts(chunk, values)
+    return out
+
 
 def _years(dataset: Dataset, present: Iterable[int]) -> tuple[int, ...]:
     stored = dataset.option("years")
@@ -333,11 +354,8 @@ def crosscheck(dataset: Dataset, settings: CrossSettings | None = None) -> Cross
     for key, primary in primaries.items():
         if isinstance(key, tuple):
             series[key[0]][key[1]] = primary
-    pairs = _consecutive(series)
-    values = dataset.values_of({r.report_id for pair in pairs for r in pair}, _CARRY_KEYS + _DRIFT_KEYS)
-    findings = (copy_conflicts(groups, primaries, dataset.values_of) + carry_mismatches(pairs, values)
-                + in_force_drifts(pairs, values)
-                + duplicate_reports(primaries.values(), bodies, settings.duplicate_min_nonzero,
+    findings = (copy_conflicts(groups, primaries, dataset.values_of) + _year_to_year(dataset, _consecutive(series))
+                + duplicate_reports(primaries.values(), bodies, dataset.signatures_of, settings.duplicate_min_nonzero,
                                     settings.duplicate_min_similarity))
     listed = resolve_listed(dataset.option_rows("bodies"), matcher, identities)
     gaps, crawled = _gaps([f for f in facts if f.status == "failed"], dataset, matcher)

@@ -316,7 +316,8 @@ class KnownFile:
 @dataclass(frozen=True, slots=True)
 class ReportFacts:
     """A report or failed file as the checks across reports see it: who, when, where it came from and its
-    fingerprints, without its values (which stay in the database until a check asks for a few)."""
+    numbers' fingerprint, without its values or text signature (which stay in the database until a check
+    asks for a few)."""
 
     report_id: str
     path: str
@@ -334,7 +335,6 @@ class ReportFacts:
     nonzero: int
     errors: int
     ocr: bool
-    signature: bytes | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -662,13 +662,13 @@ class Dataset:
                 self._con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM {source}")
 
     @contextmanager
-    def _rows(self, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Iterator[str]:
+    def _rows(self, columns: tuple[str, ...], rows: list[tuple[Any, ...]], name: str = "_rows") -> Iterator[str]:
         """Python rows as a relation SQL can read, by name, for the length of a block."""
-        self._con.register("_rows", pd.DataFrame(rows, columns=list(columns)))
+        self._con.register(name, pd.DataFrame(rows, columns=list(columns)))
         try:
-            yield "_rows"
+            yield name
         finally:
-            self._con.unregister("_rows")
+            self._con.unregister(name)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -691,13 +691,22 @@ class Dataset:
         rows = self._con.execute(
             "SELECT report_id, path, status, error, format, agency, province, city, county, adcode, year, url, parent_url, "
             "crawl_body, crawl_region, crawl_title, numbers_hash, filled_values, nonzero_values, error_findings, "
-            "ocr, text_signature FROM reports WHERE status IN ('ok', 'failed') ORDER BY path").fetchall()
+            "ocr FROM reports WHERE status IN ('ok', 'failed') ORDER BY path").fetchall()
         return [ReportFacts(rid, path, status, error, fmt, agency,
                             {"province": province, "city": city, "county": county, "adcode": adcode},
                             year, url, parent_url, CrawlInfo(crawl_body, crawl_region, crawl_title), numbers,
-                            filled or 0, nonzero or 0, errors or 0, bool(ocr), signature)
+                            filled or 0, nonzero or 0, errors or 0, bool(ocr))
                 for (rid, path, status, error, fmt, agency, province, city, county, adcode, year, url, parent_url,
-                     crawl_body, crawl_region, crawl_title, numbers, filled, nonzero, errors, ocr, signature) in rows]
+                     crawl_body, crawl_region, crawl_title, numbers, filled, nonzero, errors, ocr) in rows]
+
+    def signatures_of(self, report_ids: Iterable[str]) -> dict[str, bytes | None]:
+        """The text signatures of a few reports (see ``similarity``); None for a report without text."""
+        ids = sorted(set(report_ids))
+        if not ids:
+            return {}
+        with self._rows(("report_id",), [(i,) for i in ids], "_ids"):
+            return dict(self._con.execute("SELECT report_id, text_signature FROM reports "
+                                          "JOIN _ids USING (report_id)").fetchall())
 
     def values_of(self, report_ids: Iterable[str], keys: Iterable[tuple[str, str]] | None = None
                   ) -> dict[str, dict[str, dict[str, float | int | None]]]:
@@ -706,13 +715,15 @@ class Dataset:
         ids = sorted(set(report_ids))
         if not ids:
             return {}
-        wanted = sorted(set(keys)) if keys is not None else None
+        with self._rows(("report_id",), [(i,) for i in ids], "_ids"):
+            if keys is None:
+                rows = self._con.execute("SELECT report_id, table_id, key, value FROM report_values "
+                                         "JOIN _ids USING (report_id)").fetchall()
+            else:
+                with self._rows(("table_id", "key"), sorted(set(keys)), "_keys"):
+                    rows = self._con.execute("SELECT report_id, table_id, key, value FROM report_values "
+                                             "JOIN _keys USING (table_id, key) JOIN _ids USING (report_id)").fetchall()
         out: dict[str, dict[str, dict[str, float | int | None]]] = {}
-        with self._rows(("report_id",), [(i,) for i in ids]) as chosen:
-            sql = f"SELECT v.report_id, v.table_id, v.key, v.value FROM report_values v JOIN {chosen} USING (report_id)"
-            if wanted is not None:
-                sql += " WHERE list_contains(?, v.table_id || '.' || v.key)"
-            rows = self._con.execute(sql, [[f"{t}.{k}" for t, k in wanted]] if wanted is not None else []).fetchall()
         for report_id, table, key, value in rows:
             out.setdefault(report_id, {}).setdefault(table, {})[key] = _as_stored(table, key, value)
         return out

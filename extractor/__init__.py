@@ -7,10 +7,10 @@ The library in one import::
 
 Everything it raises on purpose is an :class:`XxgkError` naming the file.
 """
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .document import Document
-from .errors import CrawlError, DatasetError, ReaderError, UnsupportedFormat, XxgkError
+from .errors import CrawlError, DatasetError, MissingExtra, ReaderError, UnsupportedFormat, XxgkError
 from .extract import extract_document, extract_file, extract_files, read_and_extract
 from .readers import read_document
 from .record import Finding, Provenance, Record
@@ -30,5 +30,6 @@ __all__ = [
     "ReaderError",
     "UnsupportedFormat",
     "DatasetError",
+    "MissingExtra",
     "CrawlError",
 ]

@@ -79,7 +79,12 @@ class Paragraph(NamedTuple):
 
 @dataclass(slots=True)
 class Document:
-    """A parsed report: running text plus tables, with where it came from."""
+    """A parsed report: running text plus tables, with where it came from.
+
+    ``lines`` are a text file's lines as written, blank ones kept: where a
+    text prints its tables without structure (one cell per line, no TAB), the
+    locator aligns them to the form itself (:mod:`extractor.stream`).
+    """
 
     path: str
     format: str
@@ -87,6 +92,7 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -30,6 +30,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from .document import Cell, Document, Table
+from .stream import Run, Token, cell_tokens, line_tokens, stream_table, token_runs
 from .template import (
     ACTIVE,
     APPEAL_GROUPS,
@@ -196,17 +197,22 @@ def _section_after(paragraphs: list[str], carried: str | None, settings: LocateS
     return carried
 
 
+#: The labels that tell a table by its content: its data rows (requests), rows (active), groups and results.
+_CONTENT_LABELS: dict[str, tuple[Label, ...]] = {
+    "requests": tuple(r for r in REQUEST_ROWS if not r.group),
+    "active": ACTIVE.rows,
+    "appeals": (*APPEAL_RESULTS, *APPEAL_GROUPS),
+}
+#: Every row label a table prints, group headers too ("三、本年度办理结果" is a requests row, not a section).
+_ROW_LABELS: dict[str, tuple[Label, ...]] = {**_CONTENT_LABELS, "requests": REQUEST_ROWS}
+
+
 def _content_section(rows: list[tuple[Cell, ...]], settings: LocateSettings) -> str | None:
     """The standard table whose labels a table's cells match best (when no heading says)."""
     texts = {c.text for row in rows for c in row if normalize_label(c.text) and not looks_like_value(c.text)}
-    labels: dict[str, tuple[Label, ...]] = {
-        "requests": tuple(r for r in REQUEST_ROWS if not r.group),
-        "active": ACTIVE.rows,
-        "appeals": (*APPEAL_RESULTS, *APPEAL_GROUPS),
-    }
     votes = {table: sum(1 for t in texts if any(best_score(t, label.variants) >= settings.content_score
                                                 for label in table_labels))
-             for table, table_labels in labels.items()}
+             for table, table_labels in _CONTENT_LABELS.items()}
     best = max(votes, key=lambda k: votes[k])
     return best if votes[best] >= settings.content_votes else None
 
@@ -502,17 +508,110 @@ def locate_active(rows: list[Row], template: str, settings: LocateSettings) -> d
     return out
 
 
+# --- the stream locator ----------------------------------------------------------------------
+
+def stream_rows(doc: Document, table: str, rows: list[Row], settings: LocateSettings) -> list[Row]:
+    """A table's rows made anew from the stream of its tokens, by the form's row widths.
+
+    The tokens are those of the rows a reader gave for the table, if any (rows
+    that located nothing cannot be trusted), else those of the text's lines
+    under the table's heading.
+    """
+    if rows:
+        tokens = cell_tokens((row.table, row.cells) for row in rows)
+        name = f"{rows[0].table.name} as a stream"
+    else:
+        span = _line_span(doc.lines, table, settings)
+        if span is None:
+            return []
+        tokens = line_tokens(doc.lines[span[0]:span[1]], span[0] + 1)
+        name = f"lines {span[0] + 1}-{span[1]}"
+    made = _STREAM_ROWS[table](token_runs(tokens), settings)
+    streamed = stream_table(made, name)
+    return [Row(streamed, tuple(cells)) for cells in streamed.rows()]
+
+
+def _line_span(lines: list[str], table: str, settings: LocateSettings) -> tuple[int, int] | None:
+    """The lines after a table's section heading, up to the next section or a numbered heading none
+    of its rows prints (0-based, end excluded)."""
+    start = next((i + 1 for i, line in enumerate(lines) if section_of(line.strip(), settings) == table), None)
+    if start is None:
+        return None
+    for end in range(start, len(lines)):
+        first = lines[end].split()[0] if lines[end].split() else ""
+        if section_of(lines[end].strip(), settings) or (is_heading(first) and not _names_row(first, table, settings)):
+            return start, end
+    return start, len(lines)
+
+
+def _names_row(text: str, table: str, settings: LocateSettings) -> bool:
+    """Whether a text is one of a table's row labels."""
+    return any(best_score(text, label.variants) >= settings.row_score for label in _ROW_LABELS[table])
+
+
+def _request_stream_rows(runs: list[Run], settings: LocateSettings) -> list[list[Token]]:
+    """Each run a row: its labels and the first seven values after them."""
+    return [[*run.labels, *run.values[:N_REQUEST_VALUES]] for run in runs]
+
+
+def _appeal_stream_rows(runs: list[Run], settings: LocateSettings) -> list[list[Token]]:
+    """Each run a row: five values after a group's label, else the fifteen of the whole table."""
+    return [[*run.labels, *run.values[:len(APPEAL_RESULTS) if _names_group(run.labels[-1].text, settings)
+                                       else N_APPEAL_VALUES]] for run in runs]
+
+
+def _names_group(text: str, settings: LocateSettings) -> bool:
+    return any(best_score(text, group.variants) >= settings.row_score for group in APPEAL_GROUPS)
+
+
+def _active_stream_rows(runs: list[Run], settings: LocateSettings) -> list[list[Token]]:
+    """A run's column headers a header row, its labels after them a data row of as many values as the
+    last header names columns (before any header, the most any block of the form gives the row)."""
+    out: list[list[Token]] = []
+    columns = 0
+    for run in runs:
+        named = [i for i, token in enumerate(run.labels) if _header_column(token.text, settings.column_score)]
+        labels = run.labels[named[-1] + 1:] if named else run.labels
+        if named:
+            out.append(list(run.labels[: named[-1] + 1]))
+            columns = len(named)
+        if labels:
+            out.append([*labels, *run.values[:columns or _widest_block(labels[-1].text, settings)]])
+    return out
+
+
+def _widest_block(label: str, settings: LocateSettings) -> int:
+    """The most columns any template's block gives the active row a label names (0 for no row)."""
+    named = _active_label(label)
+    if not named or named[1] < settings.row_score:
+        return 0
+    return max(len(b.columns) for blocks in ACTIVE.blocks.values() for b in blocks if named[0].key in b.rows)
+
+
+_STREAM_ROWS = {"requests": _request_stream_rows, "appeals": _appeal_stream_rows, "active": _active_stream_rows}
+
+
 # --- the whole document --------------------------------------------------------------------
 
 def locate(doc: Document, settings: LocateSettings | None = None) -> Located:
-    """Find the standard tables of a document and every value cell in them."""
+    """Find the standard tables of a document and every value cell in them.
+
+    A table whose rows locate nothing is located again on the stream of its
+    tokens (:func:`stream_rows`).
+    """
     settings = settings or LocateSettings()
     sections = document_to_rows(doc, settings)
-    requests = locate_requests(sections["requests"], settings) if sections["requests"] else {}
+    requests = locate_requests(sections["requests"], settings)
+    if not requests:
+        requests = locate_requests(stream_rows(doc, "requests", sections["requests"], settings), settings)
     template = detect_template(sections["active"], set(requests), settings)
-    found = {
-        "active": locate_active(sections["active"], template, settings) if sections["active"] else {},
-        "requests": requests,
-        "appeals": locate_appeals(sections["appeals"], settings) if sections["appeals"] else {},
-    }
+    active = locate_active(sections["active"], template, settings)
+    if not active:
+        active_rows = stream_rows(doc, "active", sections["active"], settings)
+        template = detect_template(active_rows, set(requests), settings)
+        active = locate_active(active_rows, template, settings)
+    appeals = locate_appeals(sections["appeals"], settings)
+    if not appeals:
+        appeals = locate_appeals(stream_rows(doc, "appeals", sections["appeals"], settings), settings)
+    found = {"active": active, "requests": requests, "appeals": appeals}
     return Located(template, {t: cells for t, cells in found.items() if cells})

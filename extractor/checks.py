@@ -51,6 +51,7 @@ def check(record: Record, document: Document, metadata: Metadata) -> list[Findin
         *_missing_tables(record),
         *_missing_rows(record),
         *_blank_cells(record),
+        *_merged_values(record),
         *_unreadable_cells(record),
         *_arithmetic(record),
         *_template_outdated(record, metadata),
@@ -116,6 +117,21 @@ def _blank_cells(record: Record) -> Iterator[Finding]:
             named = "、".join(column_label(table, k) for k in blank[:_NAMED_BLANKS])
             more = f"等 {len(blank)} 个" if len(blank) > _NAMED_BLANKS else ""
             yield Finding("CELL_BLANK", table, tuple(blank), f"空白单元格（按未填写处理）：{named}{more}")
+
+
+def _merged_values(record: Record) -> Iterator[Finding]:
+    """A value cell merged down over several rows is read for each: when it is not 0, the report
+    may have meant it for the rows together, so the cells that share it are named (CELL_MERGED)."""
+    for table, provenance in record.provenance.items():
+        sharing: dict[str, list[str]] = {}
+        for key, prov in provenance.items():
+            sharing.setdefault(prov.where, []).append(key)
+        for where, keys in sharing.items():
+            value = record.tables[table].get(keys[0])
+            if len(keys) > 1 and value:
+                named = "、".join(column_label(table, k) for k in keys)
+                yield Finding("CELL_MERGED", table, tuple(keys),
+                              f"合并单元格（{where}）的值 {_fmt(value)} 按所跨各行分别计入：{named}")
 
 
 def _unreadable_cells(record: Record) -> Iterator[Finding]:

@@ -91,7 +91,8 @@ def located_to_tables(
             match = cells[key]
             parsed = parse_value(match.raw, unit_of(table, key), match.printed_unit)
             values[key] = parsed.value
-            sources[key] = _provenance((match.raw, match.label, match.score, match.where, parsed.note))
+            note = parsed.note if match.note is None else "; ".join(filter(None, (match.note, parsed.note)))
+            sources[key] = _provenance((match.raw, match.label, match.score, match.where, note))
         tables[table], provenance[table] = values, sources
     return tables, provenance
 

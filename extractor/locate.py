@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
+from operator import attrgetter
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -44,7 +45,8 @@ from .template import (
 )
 from .values import looks_like_value, nfkc, unit_in
 
-__all__ = ["LocateSettings", "CellMatch", "Located", "Row", "locate", "normalize_label", "core_label"]
+__all__ = ["LocateSettings", "CellMatch", "Located", "Row", "locate", "normalize_label", "core_label",
+           "rows_with_merged_values", "stream_rows"]
 
 N_REQUEST_VALUES = len(REQUEST_COLUMNS)
 #: The keys of each form row's cells, by column: a requests table fills ~200 of them per report.
@@ -72,18 +74,28 @@ class LocateSettings:
 
 
 class CellMatch(NamedTuple):
-    """One located value cell: the key it fills and why we believe so (one per value: a named tuple)."""
+    """One located value cell: the key it fills and why we believe so (one per value: a named tuple).
+
+    ``note`` says what reading it involved beyond its label: a value cell
+    merged down over several rows is read for each row it spans.
+    """
 
     raw: str
     label: str
     score: float
     where: str
     printed_unit: str | None = None
+    note: str | None = None
 
 
-#: ``CellMatch(raw, label, score, where, printed_unit)`` from a tuple of all five, without the
+#: ``CellMatch(raw, label, score, where, printed_unit, note)`` from a tuple of all six, without the
 #: named tuple's ``__new__``, a Python function: a requests table alone fills ~200 cells.
 _cell_match = partial(tuple.__new__, CellMatch)
+
+
+def _merged_note(cell: Cell) -> str | None:
+    """The provenance note of a value cell merged down over several rows, None for any other."""
+    return None if cell.rowspan == 1 else f"merged over {cell.rowspan} rows"
 
 
 @dataclass(slots=True)
@@ -217,6 +229,26 @@ def _content_section(rows: list[tuple[Cell, ...]], settings: LocateSettings) -> 
     return best if votes[best] >= settings.content_votes else None
 
 
+def rows_with_merged_values(table: Table) -> list[tuple[Cell, ...]]:
+    """A table's rows, a value cell merged down over several rows in each row it spans.
+
+    A report may print one 0 for three rows ((六)'s sub-rows, each value cell
+    ``rowspan="3"``): the rows below print only their labels, yet the value
+    is theirs too. Only where a label stands left of it: a blank corner cell
+    merged over the header rows is no value of theirs.
+    """
+    rows = table.rows()
+    merged = [c for c in table.cells if c.rowspan > 1 and looks_like_value(c.text)]
+    for cell in merged:
+        for r in range(cell.row + 1, min(cell.row + cell.rowspan, len(rows))):
+            if any(c.col < cell.col and not looks_like_value(c.text) for c in rows[r]):
+                rows[r] = sorted((*rows[r], cell), key=_COLUMN)
+    return [tuple(r) for r in rows]
+
+
+_COLUMN = attrgetter("col")
+
+
 def document_to_rows(doc: Document, settings: LocateSettings) -> dict[str, list[Row]]:
     """Every table row of the document, grouped by the standard table it belongs to."""
     out: dict[str, list[Row]] = {spec.id: [] for spec in TABLES}
@@ -224,7 +256,7 @@ def document_to_rows(doc: Document, settings: LocateSettings) -> dict[str, list[
     previous_index = 0
     carried: str | None = None
     for table in doc.tables:
-        rows = [tuple(r) for r in table.rows()]
+        rows = rows_with_merged_values(table)
         heading_section = _section_after(texts[previous_index: table.paragraph_index], carried, settings)
         section = heading_section or _content_section(rows, settings)
         for cells in rows:
@@ -374,7 +406,8 @@ def locate_requests(rows: list[Row], settings: LocateSettings) -> dict[str, Cell
         matched[spec.key] = values
         score, where = scores[i][j], row.table.where
         for key, cell in zip(_REQUEST_CELL_KEYS[j], values):
-            out[key] = _cell_match((cell.text, spec.text, score, where(cell), None))
+            out[key] = _cell_match((cell.text, spec.text, score, where(cell), None,
+                                    None if cell.rowspan == 1 else _merged_note(cell)))
     return _drop_unused_variant(out, matched)
 
 
@@ -418,7 +451,8 @@ def locate_appeals(rows: list[Row], settings: LocateSettings) -> dict[str, CellM
     wide = [(row, split) for row in rows if (split := split_row(row.cells, N_APPEAL_VALUES))]
     if wide:
         row, (_, values) = max(wide, key=lambda rs: sum(1 for c in rs[1][1] if normalize_label(c.text)))
-        return {f"{g.key}.{r.key}": CellMatch(cell.text, f"{g.text} / {r.text}", 100.0, row.table.where(cell))
+        return {f"{g.key}.{r.key}": CellMatch(cell.text, f"{g.text} / {r.text}", 100.0, row.table.where(cell),
+                                              note=_merged_note(cell))
                 for (g, r), cell in zip(keys, values)}
     out: dict[str, CellMatch] = {}
     for row in rows:
@@ -430,7 +464,7 @@ def locate_appeals(rows: list[Row], settings: LocateSettings) -> dict[str, CellM
         if score >= settings.row_score and not any(k.startswith(group.key + ".") for k in out):
             for result, cell in zip(APPEAL_RESULTS, split[1]):
                 out[f"{group.key}.{result.key}"] = CellMatch(
-                    cell.text, f"{group.text} / {result.text}", score, row.table.where(cell))
+                    cell.text, f"{group.text} / {result.text}", score, row.table.where(cell), note=_merged_note(cell))
     return out
 
 
@@ -504,7 +538,7 @@ def locate_active(rows: list[Row], template: str, settings: LocateSettings) -> d
         for (col, unit), cell in zip(use, values):
             full = f"{key}.{col}"
             if (allowed is None or full in allowed) and full not in out:
-                out[full] = CellMatch(cell.text, label, score, row.table.where(cell), unit)
+                out[full] = CellMatch(cell.text, label, score, row.table.where(cell), unit, _merged_note(cell))
     return out
 
 

@@ -18,6 +18,7 @@ SEVERITY: dict[str, str] = {
     "TABLE_MISSING": "error",
     "ROW_MISSING": "error",
     "CELL_BLANK": "info",
+    "CELL_MERGED": "info",
     "CELL_UNREADABLE": "error",
     "REQ_BALANCE": "error",
     "REQ_RESULTS_SUM": "error",

@@ -49,9 +49,14 @@ def line_tokens(lines: Sequence[str], first_line: int) -> list[Token]:
     A blank line is a blank cell (one cell per line prints an empty cell as
     an empty line); a line of several words is a row, cut at its TABs and spaces.
     """
-    return [Token(clean_text(piece), f"line {number}")
-            for number, line in enumerate(lines, first_line)
-            for piece in _CELL_SEPARATOR.split(line.strip())]
+    tokens: list[Token] = []
+    for number, line in enumerate(lines, first_line):
+        pieces = _CELL_SEPARATOR.split(line.strip())
+        if len(pieces) == 1:
+            tokens.append(Token(clean_text(pieces[0]), f"line {number}"))
+        else:
+            tokens.extend(Token(clean_text(piece), f"line {number} cell {n}") for n, piece in enumerate(pieces, 1))
+    return tokens
 
 
 def cell_tokens(tables_cells: Iterable[tuple[Table, Sequence[Cell]]]) -> list[Token]:

@@ -58,7 +58,7 @@ def test_value_from_a_stream_says_on_which_line_it_was_printed():
 def test_blank_line_is_a_blank_cell_and_a_line_of_words_is_a_row():
     tokens = line_tokens(["规章", "", "\u3000", "（一）予以公开 0 1\t2"], 10)
     assert [t.text for t in tokens] == ["规章", "", "", "（一）予以公开", "0", "1", "2"]
-    assert tokens[-1].where == "line 13"
+    assert (tokens[0].where, tokens[-1].where) == ("line 10", "line 13 cell 4")
 
 
 def test_runs_cut_before_each_label_after_values_and_drop_values_before_any_label():

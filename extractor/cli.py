@@ -22,7 +22,7 @@ from . import __version__
 from .errors import XxgkError
 from .extract import Outcome, extract_files
 from .record import Record, Value
-from .template import all_keys, column_heading, row_label
+from .template import TABLE_IDS, all_keys, column_heading, row_label
 
 if TYPE_CHECKING:
     from .build import Progress as BuildProgress
@@ -79,6 +79,18 @@ def extract(files: tuple[str, ...], fmt: str) -> None:
     if failures:
         _fail(f"{len(failures)} of {len(files)} file(s) failed")
         sys.exit(1)
+
+
+@main.command("explain")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--table", type=click.Choice(TABLE_IDS), help="Only the steps of this standard table.")
+def explain_command(file: str, table: str | None) -> None:
+    """Show how the locator read FILE: sections and their headings, candidate rows and their scores,
+    the alignment, header rows, streams, and the nearest candidate of what was not found."""
+    from .explain import explain
+
+    for line in explain(file, table):
+        click.echo(line)
 
 
 def _years(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...]:

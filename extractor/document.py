@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Iterable, NamedTuple, Sequence
 
-__all__ = ["Cell", "Table", "Paragraph", "Document", "place_cells", "table_from_rows"]
+__all__ = ["Cell", "Table", "Paragraph", "Document", "OCR_META", "place_cells", "table_from_rows"]
 
 BBox = tuple[float, float, float, float]
+#: The key of ``Document.meta`` a reader sets when it read the pages with OCR (a scanned PDF).
+OCR_META = "xxgk:ocr"
 
 
 class Cell(NamedTuple):

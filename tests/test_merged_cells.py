@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES, SAMPLES
 from extractor.document import Table, place_cells
 from extractor.extract import extract_file
-from extractor.locate import rows_with_merged_values
+from extractor.locate import merged_values, rows_with_merged_values
 
 MERGED = FIXTURES / "merged"
 OTHER_ROWS = ("other.no_correction", "other.unpaid_fee", "other.other")
@@ -75,11 +75,12 @@ def test_ruled_pdf_reads_the_merged_value_for_the_rows_it_spans_on_its_page():
 
 def test_blank_corner_merged_over_header_rows_is_not_a_value_of_theirs():
     rows = [[("", 2, 1), ("自然人", 1, 1), ("总计", 1, 1)], [("商业企业", 1, 1), ("其他", 1, 1)]]
-    below = rows_with_merged_values(Table(place_cells(rows), "table 1"))[1]
-    assert [cell.text for cell in below] == ["商业企业", "其他"]
+    table = Table(place_cells(rows), "table 1")
+    assert [cell.text for cell in rows_with_merged_values(table, merged_values(table))[1]] == ["商业企业", "其他"]
 
 
 def test_merged_value_stands_in_each_row_at_its_column():
     rows = [[("1.申请人无正当理由逾期不补正", 1, 1), ("0", 2, 1), ("5", 1, 1)], [("3.其他", 1, 1), ("2", 1, 1)]]
-    below = rows_with_merged_values(Table(place_cells(rows), "table 1"))[1]
+    table = Table(place_cells(rows), "table 1")
+    below = rows_with_merged_values(table, merged_values(table))[1]
     assert [(cell.text, cell.col) for cell in below] == [("3.其他", 0), ("0", 1), ("2", 2)]

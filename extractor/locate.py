@@ -17,7 +17,13 @@ in pure steps:
      data rows take their values in that order;
    - appeals: the row of fifteen values (or three group rows of five).
 
+A value cell merged down over several rows stands in each row it spans. A
+table whose rows locate nothing (a text printing one cell per line, rows a
+reader could not trust) is located again on the stream of its tokens
+(:mod:`.stream`), cut into rows by the form's widths.
+
 Every located cell keeps its provenance: raw text, matched label, score, where.
+Given a :class:`~extractor.trace.Trace`, every step is recorded for ``xxgk explain``.
 """
 from __future__ import annotations
 
@@ -43,6 +49,7 @@ from .template import (
     TEMPLATE_MARKERS,
     Label,
     RequestRow,
+    TableSpec,
     table_keys,
 )
 from .trace import ActiveRowStep, CandidateStep, HeaderStep, Nearest, PairStep, StreamStep, TableStep, Trace
@@ -183,9 +190,14 @@ def _section_named(text: str, heading_score: float) -> str | None:
         return None
     core = core_label(text)
     for spec in TABLES:
-        if max(_similarity(core, core_label(h)) for h in spec.headings) >= heading_score:
+        if _heading_similarity(core, spec) >= heading_score:
             return spec.id
     return None
+
+
+def _heading_similarity(core: str, spec: TableSpec) -> float:
+    """How well a heading's core label matches a standard table's headings (0–100)."""
+    return max(_similarity(core, core_label(h)) for h in spec.headings)
 
 
 def is_heading(text: str) -> bool:
@@ -320,9 +332,7 @@ def _section_reason(section: str | None, heading: str | None, rows: list[tuple[C
 
 def heading_score(text: str, table: str) -> float:
     """How well a text matches the headings of a standard table (0–100)."""
-    spec = next(s for s in TABLES if s.id == table)
-    core = core_label(text)
-    return max(_similarity(core, core_label(h)) for h in spec.headings)
+    return _heading_similarity(core_label(text), next(s for s in TABLES if s.id == table))
 
 
 def reader_method(doc: Document, table: Table) -> str:
@@ -764,6 +774,7 @@ def locate(doc: Document, settings: LocateSettings | None = None, trace: Trace |
     if trace is not None:
         trace.template, trace.template_votes = template, template_votes(sections["active"], settings)
         trace.located = {t: len(cells) for t, cells in found.items()}
+        trace.merged = {t: sum(1 for m in cells.values() if m.where in spans) for t, cells in found.items()}
     return Located(template, found, sections, missing)
 
 

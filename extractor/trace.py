@@ -97,6 +97,7 @@ class Trace:
     appeals: list[str] = field(default_factory=list)
     streams: list[StreamStep] = field(default_factory=list)
     located: dict[str, int] = field(default_factory=dict)
+    merged: dict[str, int] = field(default_factory=dict)
 
 
 def render(trace: Trace, table: str | None = None) -> Iterator[str]:
@@ -114,7 +115,9 @@ def render(trace: Trace, table: str | None = None) -> Iterator[str]:
     sections = {"requests": _requests, "active": _active, "appeals": _appeals}
     for name, lines in sections.items():
         if table is None or name == table:
-            yield f"[{name}] {trace.located.get(name, 0)} cells located"
+            merged = trace.merged.get(name)
+            yield (f"[{name}] {trace.located.get(name, 0)} cells located"
+                   + (f", {merged} of them read from value cells merged down over several rows" if merged else ""))
             yield from (f"  {line}" for line in lines(trace))
 
 

@@ -32,6 +32,11 @@ def test_active_header_rows_show_the_columns_they_name():
     assert "  header table 1 row 13 col 1: amount (万元)" in _run(PINGTAN).stdout
 
 
+def test_values_read_from_merged_cells_are_counted():
+    out = _run(FIXTURES / "merged" / "pingtan_2024_other_merged.html", "--table", "requests").stdout
+    assert "[requests] 175 cells located, 21 of them read from value cells merged down over several rows" in out
+
+
 def test_table_option_keeps_one_table():
     out = _run(PINGTAN, "--table", "requests").stdout
     assert "[requests]" in out and "[active]" not in out and "table 1: html" not in out

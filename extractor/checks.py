@@ -17,10 +17,9 @@ from collections.abc import KeysView
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from operator import attrgetter
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .document import Document
-from .locate import Located
 from .metadata import Metadata
 from .record import Finding, Record, Value
 from .template import (
@@ -35,8 +34,11 @@ from .template import (
     relations,
     row_label,
 )
-from .trace import Nearest
 from .values import compact
+
+if TYPE_CHECKING:
+    from .locate import Located
+    from .trace import Nearest
 
 __all__ = ["check", "FIRST_2021_YEAR", "NarrativeClaim", "NARRATIVE_CLAIMS"]
 
@@ -59,7 +61,7 @@ def check(record: Record, document: Document, metadata: Metadata, located: Locat
         *_missing_tables(record, located),
         *_missing_rows(record, located),
         *_blank_cells(record),
-        *_merged_values(record),
+        *_merged_cells(record),
         *_unreadable_cells(record),
         *_arithmetic(record),
         *_template_outdated(record, metadata),
@@ -136,7 +138,7 @@ def _blank_cells(record: Record) -> Iterator[Finding]:
             yield Finding("CELL_BLANK", table, tuple(blank), f"空白单元格（按未填写处理）：{named}{more}")
 
 
-def _merged_values(record: Record) -> Iterator[Finding]:
+def _merged_cells(record: Record) -> Iterator[Finding]:
     """A value cell merged down over several rows is read for each: when it is not 0, the report
     may have meant it for the rows together, so the cells that share it are named (CELL_MERGED)."""
     for table, provenance in record.provenance.items():

@@ -200,9 +200,24 @@ def _heading_similarity(core: str, spec: TableSpec) -> float:
     return max(_similarity(core, core_label(h)) for h in spec.headings)
 
 
+_SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]+)[、.．]")
+_NUMERALS = "一二三四五六七八九"
+
+
 def is_heading(text: str) -> bool:
     """Whether a paragraph is a numbered section heading (一、…六、)."""
-    return bool(re.match(r"^[一二三四五六七八九十]+[、.．]", normalize_label(text)))
+    return bool(_SECTION_NUMBER.match(normalize_label(text)))
+
+
+def heading_number(text: str) -> int | None:
+    """The number of a numbered heading ("三、…" -> 3, "十一、" -> 11), None for any other text."""
+    match = _SECTION_NUMBER.match(normalize_label(text))
+    if not match:
+        return None
+    tens, _, units = match.group(1).rpartition("十")
+    if "十" not in match.group(1):
+        return _NUMERALS.index(units) + 1 if len(units) == 1 else None
+    return 10 * (_NUMERALS.index(tens) + 1 if tens else 1) + (_NUMERALS.index(units) + 1 if units else 0)
 
 
 def split_row(cells: tuple[Cell, ...], n_values: int) -> tuple[list[Cell], list[Cell]] | None:
@@ -686,14 +701,21 @@ def stream_rows(doc: Document, table: str, rows: list[Row], settings: LocateSett
 
 
 def _line_span(lines: list[str], table: str, settings: LocateSettings) -> tuple[int, int] | None:
-    """The lines after a table's section heading, up to the next section or a numbered heading none
-    of its rows prints (0-based, end excluded)."""
+    """The lines after a table's section heading, up to the next section: another standard one, or a
+    numbered heading after the table's own that none of its rows prints (0-based, end excluded).
+
+    Rows of the requests table are numbered too ("四、结转下年度继续办理"),
+    and a label wrapped over lines leaves pieces that read as headings ("三、本").
+    """
     start = next((i + 1 for i, line in enumerate(lines) if section_of(line.strip(), settings) == table), None)
     if start is None:
         return None
+    own = heading_number(lines[start - 1]) or 0
     for end in range(start, len(lines)):
-        first = lines[end].split()[0] if lines[end].split() else ""
-        if section_of(lines[end].strip(), settings) or (is_heading(first) and not _names_row(first, table, settings)):
+        first = next(iter(lines[end].split()), "")
+        number = heading_number(first)
+        if section_of(lines[end].strip(), settings) or (
+                number is not None and number > own and not _names_row(first, table, settings)):
             return start, end
     return start, len(lines)
 
@@ -724,14 +746,33 @@ def _active_stream_rows(runs: list[Run], settings: LocateSettings) -> list[list[
     out: list[list[Token]] = []
     columns = 0
     for run in runs:
-        named = [i for i, token in enumerate(run.labels) if _header_column(token.text, settings.column_score)]
-        labels = run.labels[named[-1] + 1:] if named else run.labels
+        header, named, end = _header_tokens(run.labels, settings)
         if named:
-            out.append(list(run.labels[: named[-1] + 1]))
-            columns = len(named)
+            out.append(header)
+            columns = named
+        labels = run.labels[end:]
         if labels:
             out.append([*labels, *run.values[:columns or _widest_block(labels[-1].text, settings)]])
     return out
+
+
+def _header_tokens(labels: tuple[Token, ...], settings: LocateSettings) -> tuple[list[Token], int, int]:
+    """The header part of a run's labels, up to the last that names a column (a header word wrapped
+    over two lines, "本年新" / "制作数量", joined), how many columns it names, and where the labels
+    after it start."""
+    header: list[Token] = []
+    named = end = kept = i = 0
+    while i < len(labels):
+        token, step = labels[i], 1
+        if not _header_column(token.text, settings.column_score) and i + 1 < len(labels):
+            joined = Token(token.text + labels[i + 1].text, token.where)
+            if _header_column(joined.text, settings.column_score):
+                token, step = joined, 2
+        header.append(token)
+        i += step
+        if _header_column(token.text, settings.column_score):
+            named, end, kept = named + 1, i, len(header)
+    return header[:kept], named, end
 
 
 def _widest_block(label: str, settings: LocateSettings) -> int:

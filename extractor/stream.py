@@ -47,15 +47,16 @@ def line_tokens(lines: Sequence[str], first_line: int) -> list[Token]:
     """The tokens of a text's lines, numbered from ``first_line`` (1-based, as editors count).
 
     A blank line is a blank cell (one cell per line prints an empty cell as
-    an empty line); a line of several words is a row, cut at its TABs and spaces.
+    an empty line); a line of several words is a row, cut at its TABs and
+    spaces (padding after a word, "公益 \xa0 \xa0", is no cell of its own).
     """
     tokens: list[Token] = []
     for number, line in enumerate(lines, first_line):
-        pieces = _CELL_SEPARATOR.split(line.strip())
-        if len(pieces) == 1:
-            tokens.append(Token(clean_text(pieces[0]), f"line {number}"))
+        pieces = [text for text in map(clean_text, _CELL_SEPARATOR.split(line)) if text]
+        if len(pieces) <= 1:
+            tokens.append(Token(pieces[0] if pieces else "", f"line {number}"))
         else:
-            tokens.extend(Token(clean_text(piece), f"line {number} cell {n}") for n, piece in enumerate(pieces, 1))
+            tokens.extend(Token(piece, f"line {number} cell {n}") for n, piece in enumerate(pieces, 1))
     return tokens
 
 

@@ -50,15 +50,23 @@ def test_committed_text_is_the_generator_output(layout):
     assert text == (TEXT / f"official_form_2021_filled_{layout}.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("report", ["pingtan_2024_gwh", "shanghai_szfbgt_2019"])
+def test_real_web_page_exported_as_text_gives_the_pages_tables(report):
+    record = extract_file(TEXT / f"{report}_libreoffice.txt")
+    expected = json.loads((SAMPLES / f"{report}.expected.json").read_text(encoding="utf-8"))
+    assert (record.template, record.tables, sorted(record.error_codes)) == (
+        expected["template"], expected["tables"], sorted(expected["error_codes"]))
+
+
 def test_value_from_a_stream_says_on_which_line_it_was_printed():
     record = extract_file(TEXT / "official_form_2021_filled_no_tabs.txt")
     assert record.provenance["requests"]["new_received.natural_person"].where == "line 51"
 
 
 def test_blank_line_is_a_blank_cell_and_a_line_of_words_is_a_row():
-    tokens = line_tokens(["规章", "", "\u3000", "（一）予以公开 0 1\t2"], 10)
-    assert [t.text for t in tokens] == ["规章", "", "", "（一）予以公开", "0", "1", "2"]
-    assert (tokens[0].where, tokens[-1].where) == ("line 10", "line 13 cell 4")
+    tokens = line_tokens(["规章", "", "\u3000", "公益 \xa0 \xa0", "（一）予以公开 0 1\t2"], 9)
+    assert [t.text for t in tokens] == ["规章", "", "", "公益", "（一）予以公开", "0", "1", "2"]
+    assert (tokens[0].where, tokens[-1].where) == ("line 9", "line 13 cell 4")
 
 
 def test_runs_cut_before_each_label_after_values_and_drop_values_before_any_label():
@@ -85,6 +93,19 @@ def test_reader_rows_of_one_cell_each_are_read_as_a_stream():
     cells = locate(_requests_document(column)).tables["requests"]
     assert (cells["new_received.total"].raw, cells["carried_over.natural_person"].raw) == ("3", "1")
     assert cells["new_received.total"].where == "table 1 row 8 col 1"
+
+
+def test_header_word_wrapped_over_two_lines_still_names_its_column():
+    lines = ["二、主动公开政府信息情况", "第二十条第（一）项", "信息内容", "本年新", "制作数量", "本年新", "公开数量",
+             "对外公开总数量", "规章", "13", "13", "524"]
+    cells = locate(Document("t.txt", "txt", [Paragraph(lines[0])], lines=lines)).tables["active"]
+    assert [cells[f"regulations.{c}"].raw for c in ("made", "published", "public_total")] == ["13", "13", "524"]
+
+
+def test_piece_of_a_wrapped_label_that_reads_as_a_heading_does_not_end_the_table():
+    lines = [REQUESTS, "一、本年新收政府信息公开申请数量", *"3000003", "三、本", "年度办", "理结果", "（一）予以公开", *"2000002"]
+    cells = locate(Document("t.txt", "txt", [Paragraph(REQUESTS)], lines=lines)).tables["requests"]
+    assert cells["granted.total"].raw == "2"
 
 
 def test_active_row_takes_as_many_values_as_its_header_names_columns():

@@ -38,7 +38,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from .document import OCR_META, Cell, Document, Table
-from .stream import Run, StreamTable, Token, cell_tokens, line_tokens, stream_table, token_runs
+from .stream import Run, StreamTable, Token, cell_tokens, line_tokens, lines_are_rows, stream_table, token_runs
 from .template import (
     ACTIVE,
     APPEAL_GROUPS,
@@ -691,7 +691,7 @@ def stream_rows(doc: Document, table: str, rows: list[Row], settings: LocateSett
         span = _line_span(doc.lines, table, settings)
         if span is None:
             return []
-        tokens = line_tokens(doc.lines[span[0]:span[1]], span[0] + 1)
+        tokens = line_tokens(doc.lines[span[0]:span[1]], span[0] + 1, lines_are_rows(doc.lines))
         name = f"lines {span[0] + 1}-{span[1]}"
     made = _STREAM_ROWS[table](token_runs(tokens), settings)
     streamed = stream_table(made, name)
@@ -726,8 +726,20 @@ def _names_row(text: str, table: str, settings: LocateSettings) -> bool:
 
 
 def _request_stream_rows(runs: list[Run], settings: LocateSettings) -> list[list[Token]]:
-    """Each run a row: its labels and the first seven values after them."""
-    return [[*run.labels, *run.values[:N_REQUEST_VALUES]] for run in runs]
+    """Each run a row: its labels, pieces of a wrapped label joined, and the first seven values after them."""
+    return [[*_wrapped_labels_joined(run.labels), *run.values[:N_REQUEST_VALUES]] for run in runs]
+
+
+def _wrapped_labels_joined(labels: tuple[Token, ...]) -> list[Token]:
+    """Labels whose pieces a text wrapped over lines put back together: a numbered piece ("（二）…",
+    "1.…", "三、本") opens a label, the pieces after it continue it ("年度办", "理结果")."""
+    out: list[Token] = []
+    for token in labels:
+        if out and not _NUMBERING.match(normalize_label(token.text)):
+            out[-1] = Token(out[-1].text + token.text, out[-1].where)
+        else:
+            out.append(token)
+    return out
 
 
 def _appeal_stream_rows(runs: list[Run], settings: LocateSettings) -> list[list[Token]]:

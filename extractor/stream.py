@@ -23,10 +23,12 @@ from .document import Cell, Table
 from .readers.cleaning import clean_text
 from .values import looks_like_value
 
-__all__ = ["Token", "Run", "StreamTable", "line_tokens", "cell_tokens", "token_runs", "stream_table"]
+__all__ = ["Token", "Run", "StreamTable", "line_tokens", "lines_are_rows", "cell_tokens", "token_runs", "stream_table"]
 
 #: What sets a row's cells apart on one line: TABs or spaces (a cell per line has neither).
 _CELL_SEPARATOR = re.compile(r"[\t ]+")
+#: A text printing this many lines of a label and numbers prints its tables a row per line.
+_ROW_LINES = 3
 
 
 class Token(NamedTuple):
@@ -43,21 +45,30 @@ class Run(NamedTuple):
     values: tuple[Token, ...]
 
 
-def line_tokens(lines: Sequence[str], first_line: int) -> list[Token]:
+def line_tokens(lines: Sequence[str], first_line: int, rows: bool) -> list[Token]:
     """The tokens of a text's lines, numbered from ``first_line`` (1-based, as editors count).
 
-    A blank line is a blank cell (one cell per line prints an empty cell as
-    an empty line); a line of several words is a row, cut at its TABs and
-    spaces (padding after a word, "公益 \xa0 \xa0", is no cell of its own).
+    A line of several words is a row, cut at its TABs and spaces (padding
+    after a word, "公益 \xa0 \xa0", is no cell of its own). Where lines are
+    cells, one per line, an empty line is an empty cell; where they are
+    ``rows`` (:func:`lines_are_rows`), an empty line only sets rows apart.
     """
     tokens: list[Token] = []
-    for number, line in enumerate(lines, first_line):
-        pieces = [text for text in map(clean_text, _CELL_SEPARATOR.split(line)) if text]
-        if len(pieces) <= 1:
-            tokens.append(Token(pieces[0] if pieces else "", f"line {number}"))
-        else:
-            tokens.extend(Token(piece, f"line {number} cell {n}") for n, piece in enumerate(pieces, 1))
+    for number, words in enumerate(map(_words, lines), first_line):
+        if len(words) > 1:
+            tokens.extend(Token(word, f"line {number} cell {n}") for n, word in enumerate(words, 1))
+        elif words or not rows:
+            tokens.append(Token(words[0] if words else "", f"line {number}"))
     return tokens
+
+
+def lines_are_rows(lines: Sequence[str]) -> bool:
+    """Whether a text prints its tables a row per line: several of its lines hold a label and numbers."""
+    return sum(1 for words in map(_words, lines) if len(words) > 1 and any(map(looks_like_value, words))) >= _ROW_LINES
+
+
+def _words(line: str) -> list[str]:
+    return [text for text in map(clean_text, _CELL_SEPARATOR.split(line)) if text]
 
 
 def cell_tokens(tables_cells: Iterable[tuple[Table, Sequence[Cell]]]) -> list[Token]:

@@ -17,7 +17,7 @@ from extractor.document import Document, Paragraph, table_from_rows
 from extractor.extract import extract_file
 from extractor.locate import locate
 from extractor.readers import read_document
-from extractor.stream import Token, line_tokens, token_runs
+from extractor.stream import Token, line_tokens, lines_are_rows, token_runs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
@@ -50,10 +50,12 @@ def test_committed_text_is_the_generator_output(layout):
     assert text == (TEXT / f"official_form_2021_filled_{layout}.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("report", ["pingtan_2024_gwh", "shanghai_szfbgt_2019"])
-def test_real_web_page_exported_as_text_gives_the_pages_tables(report):
-    record = extract_file(TEXT / f"{report}_libreoffice.txt")
-    expected = json.loads((SAMPLES / f"{report}.expected.json").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("text", ["pingtan_2024_gwh_libreoffice", "shanghai_szfbgt_2019_libreoffice",
+                                  "hongze_qzf_2023_pdftotext", "huaian_szf_2024_pdftotext"])
+def test_real_report_exported_as_text_gives_the_reports_tables(text):
+    """Web pages exported by LibreOffice (a cell per line), PDFs by ``pdftotext -layout`` (a row per line)."""
+    record = extract_file(TEXT / f"{text}.txt")
+    expected = json.loads((SAMPLES / f"{text.rpartition('_')[0]}.expected.json").read_text(encoding="utf-8"))
     assert (record.template, record.tables, sorted(record.error_codes)) == (
         expected["template"], expected["tables"], sorted(expected["error_codes"]))
 
@@ -64,9 +66,15 @@ def test_value_from_a_stream_says_on_which_line_it_was_printed():
 
 
 def test_blank_line_is_a_blank_cell_and_a_line_of_words_is_a_row():
-    tokens = line_tokens(["规章", "", "\u3000", "公益 \xa0 \xa0", "（一）予以公开 0 1\t2"], 9)
+    tokens = line_tokens(["规章", "", "\u3000", "公益 \xa0 \xa0", "（一）予以公开 0 1\t2"], 9, rows=False)
     assert [t.text for t in tokens] == ["规章", "", "", "公益", "（一）予以公开", "0", "1", "2"]
     assert (tokens[0].where, tokens[-1].where) == ("line 9", "line 13 cell 4")
+
+
+def test_empty_line_between_rows_of_words_is_no_cell():
+    lines = ["规章 1 2 3", "", "行政规范性文件 4 5 6", "行政许可 7"]
+    assert lines_are_rows(lines)
+    assert "" not in [t.text for t in line_tokens(lines, 1, rows=lines_are_rows(lines))]
 
 
 def test_runs_cut_before_each_label_after_values_and_drop_values_before_any_label():

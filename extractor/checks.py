@@ -16,7 +16,8 @@ import re
 from collections.abc import KeysView
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Callable, Iterator
+from operator import attrgetter
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .document import Document
 from .metadata import Metadata
@@ -35,6 +36,10 @@ from .template import (
 )
 from .values import compact
 
+if TYPE_CHECKING:
+    from .locate import Located
+    from .trace import Nearest
+
 __all__ = ["check", "FIRST_2021_YEAR", "NarrativeClaim", "NARRATIVE_CLAIMS"]
 
 #: The first report year that must use the 2021 form (国办公开办函〔2021〕30号).
@@ -45,12 +50,18 @@ _NAMED_BLANKS = 5
 _TERMS_IN_ORDER = 4
 
 
-def check(record: Record, document: Document, metadata: Metadata) -> list[Finding]:
-    """Every within-report finding, table by table, then the report as a whole."""
+def check(record: Record, document: Document, metadata: Metadata, located: Located | None = None
+          ) -> list[Finding]:
+    """Every within-report finding, table by table, then the report as a whole.
+
+    ``located``, the locator's result, lets a missing table or row name the
+    printed text that came nearest to it.
+    """
     return [
-        *_missing_tables(record),
-        *_missing_rows(record),
+        *_missing_tables(record, located),
+        *_missing_rows(record, located),
         *_blank_cells(record),
+        *_merged_cells(record),
         *_unreadable_cells(record),
         *_arithmetic(record),
         *_template_outdated(record, metadata),
@@ -61,10 +72,18 @@ def check(record: Record, document: Document, metadata: Metadata) -> list[Findin
 
 # --- Completeness -----------------------------------------------------------------
 
-def _missing_tables(record: Record) -> Iterator[Finding]:
+def _missing_tables(record: Record, located: Located | None) -> Iterator[Finding]:
     for spec in TABLES:
         if spec.id not in record.tables:
-            yield Finding("TABLE_MISSING", spec.id, (), f"未找到表格“{spec.heading}”")
+            nearest = located.missing.get(spec.id) if located else None
+            yield Finding("TABLE_MISSING", spec.id, (), f"未找到表格“{spec.heading}”{_nearest(nearest, '标题')}")
+
+
+def _nearest(nearest: Nearest | None, what: str) -> str:
+    """"（最接近的标题：paragraph 5“…”，相似度 62）": what came closest to what was not found."""
+    if nearest is None:
+        return ""
+    return f"（最接近的{what}：{nearest.where}“{nearest.text}”，相似度 {nearest.score:.0f}）"
 
 
 #: Requests rows that one row of the form may stand for (（六）其他处理).
@@ -87,7 +106,7 @@ def _request_row_keys(rows: tuple[str, ...]) -> frozenset[str]:
     return frozenset(f"{row}.{c.key}" for row in rows for c in REQUEST_COLUMNS)
 
 
-def _missing_rows(record: Record) -> Iterator[Finding]:
+def _missing_rows(record: Record, located: Located | None) -> Iterator[Finding]:
     if record.template not in TEMPLATES:
         return
     for table in TABLE_IDS:
@@ -98,7 +117,8 @@ def _missing_rows(record: Record) -> Iterator[Finding]:
         for key in [k for k in expected_keys(table, record.template, _split_other(present)) if k not in present]:
             missing.setdefault(key.rpartition(".")[0], []).append(key)
         for row, keys in missing.items():
-            message = f"未找到“{row_label(table, row)}”行（{len(keys)} 个单元格）"
+            nearest = _nearest(located.nearest_row(table, row), "标签") if located else ""
+            message = f"未找到“{row_label(table, row)}”行（{len(keys)} 个单元格）{nearest}"
             yield Finding("ROW_MISSING", table, tuple(keys), message)
 
 
@@ -116,6 +136,27 @@ def _blank_cells(record: Record) -> Iterator[Finding]:
             named = "、".join(column_label(table, k) for k in blank[:_NAMED_BLANKS])
             more = f"等 {len(blank)} 个" if len(blank) > _NAMED_BLANKS else ""
             yield Finding("CELL_BLANK", table, tuple(blank), f"空白单元格（按未填写处理）：{named}{more}")
+
+
+def _merged_cells(record: Record) -> Iterator[Finding]:
+    """A value cell merged down over several rows is read for each: when it is not 0, the report
+    may have meant it for the rows together, so the cells that share it are named (CELL_MERGED)."""
+    for table, provenance in record.provenance.items():
+        if len(set(map(_WHERE, provenance.values()))) == len(provenance):
+            continue
+        sharing: dict[str, list[str]] = {}
+        for key, prov in provenance.items():
+            sharing.setdefault(prov.where, []).append(key)
+        for where, keys in sharing.items():
+            value = record.tables[table].get(keys[0])
+            if len(keys) > 1 and value:
+                named = "、".join(column_label(table, k) for k in keys)
+                yield Finding("CELL_MERGED", table, tuple(keys),
+                              f"合并单元格（{where}）的值 {_fmt(value)} 按所跨各行分别计入：{named}")
+
+
+#: A provenance's place, read in C: most reports read every value from a cell of its own.
+_WHERE = attrgetter("where")
 
 
 def _unreadable_cells(record: Record) -> Iterator[Finding]:

@@ -23,7 +23,7 @@ from . import __version__
 from .errors import XxgkError
 from .extract import Outcome, extract_files
 from .record import Record, Value
-from .template import (APPEAL_GROUPS, APPEAL_RESULTS, REQUEST_COLUMNS, TABLES, active_blocks, all_keys,
+from .template import (APPEAL_GROUPS, APPEAL_RESULTS, REQUEST_COLUMNS, TABLE_IDS, TABLES, active_blocks, all_keys,
                        column_heading, form_request_rows, row_label)
 
 if TYPE_CHECKING:
@@ -81,6 +81,18 @@ def extract(files: tuple[str, ...], fmt: str) -> None:
     if failures:
         _fail(f"{len(failures)} of {len(files)} file(s) failed")
         sys.exit(1)
+
+
+@main.command("explain")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--table", type=click.Choice(TABLE_IDS), help="Only the steps of this standard table.")
+def explain_command(file: str, table: str | None) -> None:
+    """Show how the locator read FILE: sections and their headings, candidate rows and their scores,
+    the alignment, header rows, streams, and the nearest candidate of what was not found."""
+    from .explain import explain
+
+    for line in explain(file, table):
+        click.echo(line)
 
 
 def _years(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...]:

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Iterable, NamedTuple, Sequence
 
-__all__ = ["Cell", "Table", "Paragraph", "Document", "place_cells", "table_from_rows"]
+__all__ = ["Cell", "Table", "Paragraph", "Document", "OCR_META", "place_cells", "table_from_rows"]
 
 BBox = tuple[float, float, float, float]
+#: The key of ``Document.meta`` a reader sets when it read the pages with OCR (a scanned PDF).
+OCR_META = "xxgk:ocr"
 
 
 class Cell(NamedTuple):
@@ -79,7 +81,12 @@ class Paragraph(NamedTuple):
 
 @dataclass(slots=True)
 class Document:
-    """A parsed report: running text plus tables, with where it came from."""
+    """A parsed report: running text plus tables, with where it came from.
+
+    ``lines`` are a text file's lines as written, blank ones kept: where a
+    text prints its tables without structure (one cell per line, no TAB), the
+    locator aligns them to the form itself (:mod:`extractor.stream`).
+    """
 
     path: str
     format: str
@@ -87,6 +94,7 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -21,6 +21,7 @@ from .metadata import describe
 from .readers import read_bytes, read_document
 from .record import Provenance, Record, Value
 from .template import all_keys, unit_of
+from .trace import Trace
 from .values import parse_value
 
 __all__ = ["Outcome", "extract_file", "read_and_extract", "extract_files", "extract_document", "located_to_tables"]
@@ -52,17 +53,20 @@ def read_and_extract(
     url: str | None = None,
     charset: str | None = None,
     settings: LocateSettings | None = None,
+    trace: Trace | None = None,
 ) -> tuple[Record, Document]:
-    """Like :func:`extract_file`, also returning the document read (the dataset keeps its text)."""
+    """Like :func:`extract_file`, also returning the document read (the dataset keeps its text);
+    ``trace`` is filled with the locator's steps (``xxgk explain``)."""
     data = read_bytes(path) if data is None else data
     document = read_document(path, data, charset=charset)
     source = {"path": str(path), "sha256": hashlib.sha256(data).hexdigest(), "format": document.format, "url": url}
-    return extract_document(document, source, settings), document
+    return extract_document(document, source, settings, trace), document
 
 
-def extract_document(document: Document, source: dict, settings: LocateSettings | None = None) -> Record:
-    """Extract the record of a document already read."""
-    located = locate(document, settings)
+def extract_document(document: Document, source: dict, settings: LocateSettings | None = None,
+                     trace: Trace | None = None) -> Record:
+    """Extract the record of a document already read (``trace``: fill it with the locator's steps)."""
+    located = locate(document, settings, trace)
     tables, provenance = located_to_tables(located)
     meta = describe(document)
     record = Record(
@@ -74,7 +78,7 @@ def extract_document(document: Document, source: dict, settings: LocateSettings 
         tables=tables,
         provenance=provenance,
     )
-    record.findings = check(record, document, meta)
+    record.findings = check(record, document, meta, located)
     return record
 
 
@@ -88,10 +92,11 @@ def located_to_tables(
         values: dict[str, Value] = {}
         sources: dict[str, Provenance] = {}
         for key in _form_order(table, located.template, cells):
-            match = cells[key]
-            parsed = parse_value(match.raw, unit_of(table, key), match.printed_unit)
+            raw, label, score, where, printed_unit, note = cells[key]
+            parsed = parse_value(raw, unit_of(table, key), printed_unit)
             values[key] = parsed.value
-            sources[key] = _provenance((match.raw, match.label, match.score, match.where, parsed.note))
+            note = parsed.note if note is None else "; ".join(filter(None, (note, parsed.note)))
+            sources[key] = _provenance((raw, label, score, where, note))
         tables[table], provenance[table] = values, sources
     return tables, provenance
 

@@ -18,6 +18,7 @@ SEVERITY: dict[str, str] = {
     "TABLE_MISSING": "error",
     "ROW_MISSING": "error",
     "CELL_BLANK": "info",
+    "CELL_MERGED": "info",
     "CELL_UNREADABLE": "error",
     "REQ_BALANCE": "error",
     "REQ_RESULTS_SUM": "error",
@@ -51,6 +52,7 @@ CODE_LABELS: dict[str, str] = {
     "IN_FORCE_DRIFT": "现行有效件数与上年不衔接",
     "DUPLICATE_REPORT": "与其他机关报告雷同",
     "COPY_CONFLICT": "同一报告的不同文件数值不一致",
+    "CELL_MERGED": "合并单元格的数值用于多行",
 }
 
 #: The severities in Chinese: 错误 breaks the form's arithmetic or the record, 警告 needs a look, 提示 is

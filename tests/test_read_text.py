@@ -96,3 +96,8 @@ def test_tab_separated_rows_and_their_merged_rows_make_one_table():
     assert document.paragraphs[active.paragraph_index - 1].text == "第二十条第（一）项"
     assert [c.text for c in active.rows()[3]] == ["第二十条第（五）项"]
     assert find_row(active, "行政事业性收费") == ["18651.06"]
+
+
+def test_document_keeps_every_line_blank_ones_too():
+    document = read_file(SEED)
+    assert document.lines == SEED.read_text(encoding="utf-8").splitlines() and "" in document.lines

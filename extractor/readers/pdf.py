@@ -23,7 +23,7 @@ from itertools import takewhile
 import pypdfium2 as pdfium
 from PIL.Image import Image
 
-from ..document import Document, Paragraph, Table, table_from_rows
+from ..document import OCR_META, Document, Paragraph, Table, table_from_rows
 from ..errors import ReaderError
 from ..template import REQUEST_COLUMNS, REQUEST_HEADER_LABELS
 from ..values import looks_like_value
@@ -71,10 +71,12 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     with PDFIUM_LOCK:
         items, title = _read_pages(path, data)
     paragraphs, tables = _assemble(items)
+    meta: dict[str, str] = {}
     if not any(p.text for p in paragraphs) and not tables:
         log.info("%s: no text layer (a scanned PDF?): reading its pages with OCR", path)
         paragraphs, tables = read_images(path, ocr.render_pages(data))
-    return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs))
+        meta[OCR_META] = "tesseract"
+    return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs), meta=meta)
 
 
 def _read_pages(path: str, data: bytes) -> tuple[list[_Item], str | None]:

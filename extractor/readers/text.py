@@ -18,6 +18,11 @@ A dump says nothing about merged cells. Word leaves out the cells a colspan
 covers and keeps those a rowspan covers, and in these forms colspans sit in
 the label columns on the left, so a short row's first cell is taken to span
 the missing columns: values then line up under their column on the right.
+
+A table printed one cell per line *without* TABs (Word or a web page copied
+as text) has nothing a reader could cut into rows: its lines stay running
+text, and the document keeps every line, blank ones too, for the locator to
+align to the form (:mod:`extractor.stream`).
 """
 from __future__ import annotations
 
@@ -46,12 +51,12 @@ _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 
 def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     """Read a text report (tab dump or Markdown) into a Document."""
-    text = decode_text(path, data, charset)
-    paragraphs, tables = lines_to_content(text.splitlines())
+    lines = decode_text(path, data, charset).splitlines()
+    paragraphs, tables = lines_to_content(lines)
     if not paragraphs and not tables:
         raise ReaderError("the file holds no text", path)
     log.debug("%s: %d paragraphs, %d tables", path, len(paragraphs), len(tables))
-    return Document(path, "txt", paragraphs, tables, guess_title(paragraphs))
+    return Document(path, "txt", paragraphs, tables, guess_title(paragraphs), lines=lines)
 
 
 @dataclass

@@ -52,8 +52,11 @@ def parse_expected_slowly(source: Source) -> Parsed:
 
 
 def misbehaving(source: Source) -> Parsed:
-    """A parser that hangs, crashes or eats memory on files named so, and is correct otherwise."""
+    """A parser that hangs, crashes, eats memory or has a bug (an exception naming an object, whose address
+    differs between runs) on files named so, and is correct otherwise."""
     stem = Path(source.path).stem
+    if stem == "raises":
+        raise RuntimeError(f"cannot handle {object()}")
     if stem == "hangs":
         time.sleep(600)
     if stem == "segfaults":

@@ -401,11 +401,18 @@ class Dataset:
             yield
             self._con.execute("COMMIT")
         except duckdb.Error as exc:
-            self._con.execute("ROLLBACK")
+            self._rollback()
             raise DatasetError(f"cannot write dataset: {exc}", self.path) from exc
         except BaseException:
-            self._con.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if one is still open: a COMMIT that failed (a full disk) ended it."""
+        try:
+            self._con.execute("ROLLBACK")
+        except duckdb.TransactionException:
+            pass
 
     # --- reads --------------------------------------------------------------
 

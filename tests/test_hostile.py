@@ -188,7 +188,7 @@ def test_a_build_killed_with_sigkill_leaves_no_process_running(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_build_stopped_by_a_signal_says_so_and_resumes(tmp_path: Path, signum: int) -> None:
+def test_a_build_stopped_by_a_signal_says_so_and_keeps_what_it_wrote(tmp_path: Path, signum: int) -> None:
     folder = tmp_path / "reports"
     folder.mkdir()
     for number in range(6):

@@ -177,7 +177,7 @@ def parse_each(sources: Sequence[Source], parse: Parse, settings: PoolSettings) 
                     yield parsed
     finally:
         for job in running:
-            job.process.kill()
+            _kill(job.process)
             job.process.join()
 
 
@@ -199,12 +199,15 @@ def _start(context: multiprocessing.context.BaseContext, source: Source, parse: 
 
 
 def _child(conn: Connection, parse: Parse, source: Source, memory_mb: int) -> None:
-    """Body of the process that parses one file: end with the parent, cap memory, parse, send the outcome.
+    """Body of the process that parses one file: lead a process group of its own (so that what it starts,
+    Tesseract, is killed with it), end with the parent, cap memory, parse, send the outcome.
 
     Ctrl-C reaches every process of the terminal's group; the parent decides
     what happens to the files in flight, so a worker ignores it.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "setsid"):
+        os.setsid()
     _end_with_parent()
     if resource is not None:
         limit = memory_mb * 1024 * 1024
@@ -246,6 +249,15 @@ def _let_go_of_fork_server() -> None:
         forkserver._forkserver._forkserver_alive_fd = None
 
 
+def _kill(process: multiprocessing.process.BaseProcess) -> None:
+    """Kill a file's process and the processes it started (its group); just the process where there are no
+    process groups, or before it made its own."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (AttributeError, ProcessLookupError, PermissionError):
+        process.kill()
+
+
 def _poll(job: _Job, settings: PoolSettings) -> Parsed | None:
     """The outcome of a job if it has one (answer, death or deadline), cleaning up after it."""
     parsed: Parsed | None = None
@@ -257,7 +269,7 @@ def _poll(job: _Job, settings: PoolSettings) -> Parsed | None:
     elif job.process.is_alive():
         if time.monotonic() < job.deadline:
             return None
-        job.process.kill()
+        _kill(job.process)
         parsed = Parsed(job.source, None, f"timed out after {settings.timeout:g} s")
     job.process.join()
     job.conn.close()

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -52,11 +53,16 @@ def parse_expected_slowly(source: Source) -> Parsed:
 
 
 def misbehaving(source: Source) -> Parsed:
-    """A parser that hangs, crashes, eats memory or has a bug (an exception naming an object, whose address
-    differs between runs) on files named so, and is correct otherwise."""
+    """A parser that hangs (alone or with a program it started), crashes, eats memory or has a bug (an
+    exception naming an object, whose address differs between runs) on files named so, and is correct
+    otherwise."""
     stem = Path(source.path).stem
     if stem == "raises":
         raise RuntimeError(f"cannot handle {object()}")
+    if stem == "starts_a_program":
+        program = subprocess.Popen(["sleep", "600"])
+        Path(source.path).with_suffix(".pid").write_text(str(program.pid), encoding="utf-8")
+        time.sleep(600)
     if stem == "hangs":
         time.sleep(600)
     if stem == "segfaults":

@@ -111,6 +111,15 @@ def test_extract_gives_up_a_file_at_its_timeout_and_goes_on(tmp_path: Path) -> N
     assert [p.error for p in parsed] == ["timed out after 1 s", None]
 
 
+def test_a_file_given_up_takes_the_programs_it_started_with_it(tmp_path: Path) -> None:
+    starts = tmp_path / "starts_a_program.html"
+    starts.write_text("<html></html>", encoding="utf-8")
+    parsed = list(extract_files([starts], PoolSettings(jobs=1, timeout=2), misbehaving))
+    program = int(starts.with_suffix(".pid").read_text(encoding="utf-8"))
+    assert [p.error for p in parsed] == ["timed out after 2 s"]
+    assert _wait_for(lambda: not _alive(program), 5), "the program outlived its file's deadline"
+
+
 def test_extract_caps_the_memory_of_a_file(tmp_path: Path) -> None:
     eats = tmp_path / "eats_memory.html"
     eats.write_text("<html></html>", encoding="utf-8")

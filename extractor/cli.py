@@ -91,8 +91,23 @@ def main(verbose: int, quiet: bool, log_file: str | None) -> None:
     handlers: list[logging.Handler] = [console]
     if log_file:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-    logging.basicConfig(level=logging.DEBUG if log_file else level, handlers=handlers,
-                        format="%(levelname)s %(name)s: %(message)s")
+    for handler in handlers:
+        handler.setFormatter(_LogFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if log_file else level, handlers=handlers)
+
+
+class _LogFormatter(logging.Formatter):
+    """Each log message one harmless line (file names escaped as in error lines), followed by the
+    traceback it carries, if any: the record's ``detail`` (an internal error in a file's process) or its
+    exception."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        return one_line(super().formatMessage(record))
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        detail = getattr(record, "detail", None)
+        return f"{text}\n{detail}" if detail else text
 
 
 def _utf8_streams() -> None:

@@ -133,9 +133,10 @@ def parse_outcome(source: Source, parse: Parse, memory_mb: int | None = None) ->
 
 
 def log_detail(parsed: Parsed) -> None:
-    """Log an internal error's traceback (seen with ``-v`` or in ``--log``), not on the terminal by default."""
+    """Log an internal error with its traceback (as the record's ``detail``: seen with ``-v`` or in ``--log``),
+    not on the terminal by default."""
     if parsed.detail:
-        log.info("%s: %s\n%s", one_line(parsed.source.path), parsed.error, parsed.detail.rstrip())
+        log.info("%s: %s", parsed.source.path, parsed.error, extra={"detail": parsed.detail.rstrip()})
 
 
 def parse_isolated(sources: Sequence[Source], parse: Parse, settings: PoolSettings,

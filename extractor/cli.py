@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
+log = logging.getLogger(__name__)
 stderr = Console(stderr=True)
 
 
@@ -58,8 +59,9 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 class _Group(click.Group):
-    """For every command: an error xxgk raises on purpose is one line on stderr and exit 1; SIGINT or
-    SIGTERM is one line saying how to go on and exit 128 + the signal's number, as shells expect."""
+    """For every command: an error xxgk raises on purpose is one line on stderr and exit 1, and so is a bug
+    (its traceback logged); SIGINT or SIGTERM is one line saying how to go on and exit 128 + the signal's
+    number, as shells expect."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -73,6 +75,10 @@ class _Group(click.Group):
             _fail(f"stopped by {signal.Signals(signum).name}; what was done is kept: "
                   "run the same command again to go on")
             sys.exit(128 + signum)
+        except Exception as exc:  # noqa: BLE001 - a bug in xxgk is still one line
+            log.info("internal error", exc_info=True)
+            _fail(f"internal error: {type(exc).__name__}: {exc} (-v or --log FILE shows where)")
+            sys.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -154,6 +154,15 @@ def test_a_name_that_is_not_utf8_is_written_escaped_in_valid_json(tmp_path: Path
     assert record["source"]["path"] == f"{tmp_path}/\\xff\\xfe.txt" and record["agency"] == "连云港市赣榆区科学技术局"
 
 
+def test_a_build_over_a_name_that_is_not_utf8_never_prints_a_traceback(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(REPORT, Path(os.fsdecode(bytes(folder) + b"/\xff\xfe.txt")))
+    done = _build(tmp_path / "x.duckdb", folder)
+    assert "Traceback" not in done.stderr and all(line.startswith("xxgk: ") or "file(s)" in line
+                                                  for line in done.stderr.splitlines())
+
+
 def test_extract_writes_utf8_under_the_c_locale() -> None:
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}
     done = subprocess.run([sys.executable, "-m", "extractor", "extract", str(REPORT)], capture_output=True,

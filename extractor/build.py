@@ -4,7 +4,8 @@ A build must survive the corpus it meets: one PDF that hangs the parser, one
 that eats all memory, one that crashes the interpreter. So every file is
 parsed in a process of its own (forked from a clean fork server, not from the
 process holding the database), with a memory limit and a deadline; whatever
-goes wrong is that file's failed entry and the build goes on.
+goes wrong is that file's failed entry and the build goes on (:mod:`.isolation`,
+the path ``extract`` sends files down too).
 
 The parent is the only writer, and it writes each file in one transaction as
 soon as it is parsed, so a build killed at any moment loses at most the files

@@ -75,6 +75,8 @@ class _Group(click.Group):
             _fail(f"stopped by {signal.Signals(signum).name}; what was done is kept: "
                   "run the same command again to go on")
             sys.exit(128 + signum)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
         except Exception as exc:  # noqa: BLE001 - a bug in xxgk is still one line
             log.info("internal error", exc_info=True)
             _fail(f"internal error: {type(exc).__name__}: {exc} (-v or --log FILE shows where)")

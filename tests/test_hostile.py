@@ -122,6 +122,31 @@ def test_a_file_given_up_takes_the_programs_it_started_with_it(tmp_path: Path) -
     assert _wait_for(lambda: not _alive(program), 5), "the program outlived its file's deadline"
 
 
+def _running(command_line: str) -> list[int]:
+    """The processes whose command line is exactly this."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if cmdline.read_bytes().replace(b"\0", b" ").strip() == command_line.encode():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return [pid for pid in found if _alive(pid)]
+
+
+def test_a_file_given_up_mid_conversion_takes_libreoffice_with_it(tmp_path: Path) -> None:
+    seconds = f"{600 + time.time() % 1:.6f}"  # a command line no other process has
+    converts = tmp_path / f"converts{seconds}.html"
+    converts.write_text("<html></html>", encoding="utf-8")
+    try:
+        parsed = list(extract_files([converts], PoolSettings(jobs=1, timeout=2), misbehaving))
+        assert [p.error for p in parsed] == ["timed out after 2 s"]
+        assert _wait_for(lambda: not _running(f"sleep {seconds}"), 5), "the conversion outlived its file"
+    finally:
+        for pid in _running(f"sleep {seconds}"):
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_extract_caps_the_memory_of_a_file(tmp_path: Path) -> None:
     eats = tmp_path / "eats_memory.html"
     eats.write_text("<html></html>", encoding="utf-8")

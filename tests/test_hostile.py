@@ -11,6 +11,7 @@ import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -431,6 +432,26 @@ def test_a_full_disk_during_a_build_is_one_line_and_the_dataset_stays_intact(tmp
                                         f'commit: Could not write file "{db}.wal": File too large']
     with Dataset(db, read_only=True) as dataset:
         assert str(REPORT) in dataset.known_files()
+
+
+def test_a_read_only_dataset_is_one_line_and_stays_as_it_was() -> None:
+    folder = Path(tempfile.mkdtemp())  # not under pytest's folder, which only its owner may enter
+    db = folder / "x.duckdb"
+    try:
+        _build(db, REPORT)
+        before = db.read_bytes()
+        db.chmod(0o444)
+        folder.chmod(0o555)
+        # root may write anything: the build runs as nobody then
+        as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+        done = subprocess.run([*as_user, sys.executable, "-m", "extractor", "build", "--db", str(db), str(SAMPLES)],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 1 and done.stderr.splitlines() == [
+            f'xxgk: {db}: cannot open dataset: IO Error: Cannot open file "{db}": Permission denied']
+        assert db.read_bytes() == before
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
 
 
 def test_a_dataset_another_process_holds_is_one_line(tmp_path: Path) -> None:

@@ -127,11 +127,13 @@ def _utf8_streams() -> None:
 
 
 def _timeout_option(command: Callable) -> Callable:
+    """``--timeout``, the same for ``extract`` and ``build``: both send files down one path."""
     return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=TIMEOUT,
                         show_default=True, help="Seconds one file may take before it is a failure.")(command)
 
 
 def _memory_option(command: Callable) -> Callable:
+    """``--memory-mb``, the same for ``extract`` and ``build``."""
     return click.option("--memory-mb", type=click.IntRange(min=64), default=MEMORY_MB, show_default=True,
                         help="Memory one file's parse may use before it is a failure (not on Windows).")(command)
 

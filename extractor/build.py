@@ -4,7 +4,8 @@ A build must survive the corpus it meets: one PDF that hangs the parser, one
 that eats all memory, one that crashes the interpreter. So every file is
 parsed in a process of its own (forked from a clean fork server, not from the
 process holding the database), with a memory limit and a deadline; whatever
-goes wrong is that file's failed entry and the build goes on.
+goes wrong is that file's failed entry and the build goes on (:mod:`.isolation`,
+the path ``extract`` sends files down too).
 
 The parent is the only writer, and it writes each file in one transaction as
 soon as it is parsed, so a build killed at any moment loses at most the files
@@ -21,26 +22,20 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
-import multiprocessing
-import os
-import resource
-import time
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from . import __version__
 from .crawl.outcome import FINISHED
 from .crosscheck import CrossSettings, crosscheck, remember_options
-from .dataset import CrawlInfo, Dataset, Entry, KnownFile
-from .errors import DatasetError, XxgkError
+from .dataset import Dataset, Entry, KnownFile
+from .errors import DatasetError, readable_name
+from .extract import parse_source
 from .extras import require
-from .metadata import has_report_title, title_year
+from .isolation import CrawlInfo, Parse, Parsed, PoolSettings, Source, parse_isolated, parse_outcome
+from .metadata import title_year
 from .readers import SUFFIXES as REPORT_SUFFIXES
-from .readers import reader_modules
-from .record import Record
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -68,53 +63,12 @@ LISTINGS = "listings.csv"
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
-    """One file to parse, with what the crawl knew about it (when it came from a crawl):
-    for an attachment, ``parent_url`` is the page that linked it; ``crawl`` the seed's body and
-    region and the listing's title."""
+class BuildSettings(PoolSettings):
+    """How to parse (the pool's settings: processes, time and memory per file, how processes start),
+    whether to parse failed files again, and the Dask cluster to parse on instead, if any."""
 
-    path: str
-    url: str | None = None
-    publish_date: str | None = None
-    charset: str | None = None
-    parent_url: str | None = None
-    crawl: CrawlInfo | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """What parsing one file gave: a record and the report's running text, or the reason it failed.
-
-    The text is kept because a copied report is told by its words as much as
-    by its numbers (DUPLICATE_REPORT), and researchers search it. ``kind`` is
-    ``not_a_report`` for a file that holds no standard table and no report
-    title (a README, a notice, what LibreOffice makes of noise).
-    """
-
-    source: Source
-    record: Record | None
-    error: str | None = None
-    text: str | None = None
-    kind: str = "report"
-
-
-@dataclass(frozen=True, slots=True)
-class BuildSettings:
-    """How to parse: how many processes, how long and how much memory one file may take."""
-
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
-    timeout: float = 300.0
-    memory_mb: int = 4096
     retry_failed: bool = False
     scheduler: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.jobs < 1:
-            raise ValueError(f"jobs must be at least 1, not {self.jobs}")
-        if self.timeout <= 0:
-            raise ValueError(f"timeout must be positive, not {self.timeout}")
-        if self.memory_mb < 64:
-            raise ValueError(f"memory_mb must be at least 64, not {self.memory_mb}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +94,6 @@ class BuildSummary:
     missing: int = 0
 
 
-Parse = Callable[[Source], Parsed]
 OnProgress = Callable[[Progress], None]
 
 
@@ -233,118 +186,14 @@ def sha256_of(path: str) -> str:
 
 def sources_to_parse(sources: Sequence[Source], hashes: dict[str, str], known: dict[str, KnownFile],
                      retry_failed: bool = False) -> list[Source]:
-    """The sources the dataset does not hold yet with the same bytes and extractor version."""
+    """The sources the dataset does not hold yet with the same bytes and extractor version (a path is
+    held under its readable name: a non-UTF-8 name is stored with its odd bytes escaped)."""
     def is_current(source: Source) -> bool:
-        held = known.get(source.path)
+        held = known.get(readable_name(source.path))
         return (held is not None and held.sha256 == hashes[source.path] != ""
                 and held.extractor_version == EXTRACTOR_VERSION
                 and not (retry_failed and held.status == "failed"))
     return [s for s in sources if not is_current(s)]
-
-
-# --- Parsing one file -----------------------------------------------------------
-
-def parse_source(source: Source) -> Parsed:
-    """The default parser: the extraction pipeline, given what the crawl knew about the file,
-    keeping the document's text (for DUPLICATE_REPORT) and saying whether it is a report at all."""
-    from .extract import read_and_extract
-
-    record, document = read_and_extract(source.path, url=source.url, charset=source.charset)
-    kind = "report" if record.tables or has_report_title(document) else "not_a_report"
-    return Parsed(source, record, text=document.text, kind=kind)
-
-
-def parse_outcome(source: Source, parse: Parse = parse_source, memory_mb: int | None = None) -> Parsed:
-    """Parse one file and never raise: a failure becomes the reason, in one line.
-
-    Errors xxgk raises on purpose carry their message; anything else is a bug
-    in xxgk, logged with its traceback and reported as an internal error.
-    """
-    try:
-        return parse(source)
-    except XxgkError as exc:
-        return Parsed(source, None, exc.message)
-    except MemoryError:
-        return Parsed(source, None, "out of memory" + (f" (limit {memory_mb} MiB)" if memory_mb else ""))
-    except Exception as exc:
-        log.debug("internal error on %s", source.path, exc_info=True)
-        return Parsed(source, None, f"internal error: {type(exc).__name__}: {exc}")
-
-
-def _child(conn: Connection, parse: Parse, source: Source, memory_mb: int) -> None:
-    """Body of the process that parses one file: cap its memory, parse, send the outcome."""
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    conn.send(parse_outcome(source, parse, memory_mb))
-    conn.close()
-
-
-@dataclass(slots=True)
-class _Job:
-    source: Source
-    process: multiprocessing.process.BaseProcess
-    conn: Connection
-    deadline: float
-
-
-def parse_isolated(sources: Sequence[Source], parse: Parse, settings: BuildSettings,
-                   on_parsed: Callable[[Parsed], None]) -> None:
-    """Parse each source in a process of its own, ``settings.jobs`` at a time.
-
-    A process that outlives ``settings.timeout`` is killed, one that dies
-    without answering (a segfault, the kernel's OOM killer) is reported with
-    its exit code; either way the outcome is that file's failure. The fork
-    server imports the parser and every reader once, so that each file's
-    process starts warm. If writing an outcome fails (or the user
-    interrupts), the files still in flight are killed rather than left
-    running.
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["extractor.extract", *reader_modules(), parse.__module__])
-    pending = deque(sources)
-    running: list[_Job] = []
-    try:
-        while pending or running:
-            while pending and len(running) < settings.jobs:
-                running.append(_start(context, pending.popleft(), parse, settings))
-            timeout = max(0.0, min(job.deadline for job in running) - time.monotonic())
-            wait([obj for job in running for obj in (job.conn, job.process.sentinel)], timeout)
-            for job in list(running):
-                parsed = _poll(job, settings)
-                if parsed is not None:
-                    running.remove(job)
-                    on_parsed(parsed)
-    finally:
-        for job in running:
-            job.process.kill()
-            job.process.join()
-
-
-def _start(context: multiprocessing.context.ForkServerContext, source: Source, parse: Parse,
-           settings: BuildSettings) -> _Job:
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, parse, source, settings.memory_mb), daemon=True)
-    process.start()
-    sender.close()
-    return _Job(source, process, receiver, time.monotonic() + settings.timeout)
-
-
-def _poll(job: _Job, settings: BuildSettings) -> Parsed | None:
-    """The outcome of a job if it has one (answer, death or deadline), cleaning up after it."""
-    parsed: Parsed | None = None
-    if job.conn.poll():
-        try:
-            parsed = job.conn.recv()
-        except (EOFError, OSError):
-            parsed = None
-    elif job.process.is_alive():
-        if time.monotonic() < job.deadline:
-            return None
-        job.process.kill()
-        parsed = Parsed(job.source, None, f"timed out after {settings.timeout:g} s")
-    job.process.join()
-    job.conn.close()
-    return parsed or Parsed(job.source, None, f"worker died (exit code {job.process.exitcode})")
 
 
 # --- The build ------------------------------------------------------------------
@@ -376,7 +225,7 @@ def build(paths: Iterable[str | Path], db: str | Path, *, settings: BuildSetting
 
         def write(parsed: Parsed) -> None:
             source = parsed.source
-            dataset.write_entry(Entry(source.path, hashes[source.path], EXTRACTOR_VERSION, parsed.record,
+            dataset.write_entry(Entry(readable_name(source.path), hashes[source.path], EXTRACTOR_VERSION, parsed.record,
                                       parsed.error, source.url, source.publish_date, parsed.text,
                                       source.parent_url, parsed.kind, source.crawl))
             summary.parsed += 1

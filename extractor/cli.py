@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import logging
+import signal
 import sys
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
@@ -20,8 +21,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from . import __version__
-from .errors import XxgkError
-from .extract import Outcome, extract_files
+from .errors import XxgkError, one_line
+from .extract import extract_files
+from .isolation import MEMORY_MB, TIMEOUT, Parsed, PoolSettings
 from .record import Record, Value
 from .template import (APPEAL_GROUPS, APPEAL_RESULTS, REQUEST_COLUMNS, TABLE_IDS, TABLES, active_blocks, all_keys,
                        column_heading, form_request_rows, row_label)
@@ -31,28 +33,110 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
+log = logging.getLogger(__name__)
 stderr = Console(stderr=True)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that it unwinds as Ctrl-C does."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops a command the way Ctrl-C does: the exception unwinds through the parsing pool (which
+    kills the files in flight) and the dataset (whose last whole write is kept), so the command resumes."""
+    def terminate(signum: int, frame: object) -> None:
+        raise _Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class _Group(click.Group):
-    """Turns any error xxgk raises on purpose into one line on stderr and exit 1, for every command."""
+    """For every command: an error xxgk raises on purpose is one line on stderr and exit 1, and so is a bug
+    (its traceback logged); SIGINT or SIGTERM is one line saying how to go on and exit 128 + the signal's
+    number, as shells expect."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            with _terminate_as_interrupt():
+                return super().invoke(ctx)
         except XxgkError as exc:
             _fail(str(exc))
+            sys.exit(1)
+        except KeyboardInterrupt as exc:
+            signum = exc.signum if isinstance(exc, _Terminated) else signal.SIGINT
+            _fail(f"stopped by {signal.Signals(signum).name}; what was done is kept: "
+                  "run the same command again to go on")
+            sys.exit(128 + signum)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug in xxgk is still one line
+            log.info("internal error", exc_info=True)
+            _fail(f"internal error: {type(exc).__name__}: {exc} (-v or --log FILE shows where)")
             sys.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xxgk")
-@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+@click.option("-v", "--verbose", count=True,
+              help="More log output on stderr: -v for progress and internal errors' tracebacks, -vv for debug.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
-def main(verbose: int, quiet: bool) -> None:
+@click.option("--log", "log_file", type=click.Path(dir_okay=False),
+              help="Also write the full debug log (tracebacks included) to this file.")
+def main(verbose: int, quiet: bool, log_file: str | None) -> None:
     """xxgk: government information-disclosure annual reports (政府信息公开工作年度报告) into data."""
+    _utf8_streams()
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(level)
+    handlers: list[logging.Handler] = [console]
+    if log_file:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(_LogFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if log_file else level, handlers=handlers)
+
+
+class _LogFormatter(logging.Formatter):
+    """Each log message one harmless line (file names escaped as in error lines), followed by the
+    traceback it carries, if any: the record's ``detail`` (an internal error in a file's process) or its
+    exception."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        return one_line(super().formatMessage(record))
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        detail = getattr(record, "detail", None)
+        return f"{text}\n{detail}" if detail else text
+
+
+def _utf8_streams() -> None:
+    """Write UTF-8 to stdout and stderr whatever the locale says (``LC_ALL=C`` would make every Chinese
+    record an encoding error); a character that cannot be written is escaped, never an exception."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def _timeout_option(command: Callable) -> Callable:
+    """``--timeout``, the same for ``extract`` and ``build``: both send files down one path."""
+    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=TIMEOUT,
+                        show_default=True, help="Seconds one file may take before it is a failure.")(command)
+
+
+def _memory_option(command: Callable) -> Callable:
+    """``--memory-mb``, the same for ``extract`` and ``build``."""
+    return click.option("--memory-mb", type=click.IntRange(min=64), default=MEMORY_MB, show_default=True,
+                        help="Memory one file's parse may use before it is a failure (not on Windows).")(command)
 
 
 @main.command()
@@ -62,20 +146,25 @@ def main(verbose: int, quiet: bool) -> None:
     help="jsonl: one record per line; csv: one row per report, one column per key; "
          "table: a readable view. auto: table on a terminal, jsonl otherwise.",
 )
-def extract(files: tuple[str, ...], fmt: str) -> None:
-    """Extract the record of each report FILE (HTML, DOCX, PDF, DOC/WPS, TXT; scans and table images with OCR)."""
+@_timeout_option
+@_memory_option
+def extract(files: tuple[str, ...], fmt: str, timeout: float, memory_mb: int) -> None:
+    """Extract the record of each report FILE (HTML, DOCX, PDF, DOC/WPS, TXT; scans and table images with OCR).
+
+    Each file is read in a process of its own, as ``build`` reads it, within --timeout and --memory-mb.
+    """
     if fmt == "auto":
         fmt = "table" if sys.stdout.isatty() else "jsonl"
     writer = {"jsonl": _write_jsonl, "csv": _write_csv, "table": _write_table}[fmt]
-    failures: list[Outcome] = []
+    failures: list[Parsed] = []
 
     def records() -> Iterator[Record]:
-        for outcome in extract_files(files):
-            if outcome.record is None:
-                failures.append(outcome)
-                _fail(f"{outcome.path}: {outcome.error}")
+        for parsed in extract_files(files, PoolSettings(jobs=1, timeout=timeout, memory_mb=memory_mb)):
+            if parsed.record is None:
+                failures.append(parsed)
+                _fail(f"{parsed.source.path}: {parsed.error}")
             else:
-                yield outcome.record
+                yield parsed.record
 
     writer(records())
     if failures:
@@ -112,10 +201,8 @@ def _years(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="The DuckDB dataset file (created if new).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes (default: all cores).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
-              help="Seconds one file may take before it is a failure.")
-@click.option("--memory-mb", type=click.IntRange(min=64), default=4096, show_default=True,
-              help="Memory one file's parse may use before it is a failure.")
+@_timeout_option
+@_memory_option
 @click.option("--retry-failed", is_flag=True, help="Parse again the files that failed before.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Parse on this Dask cluster instead of locally.")
 @click.option("--bodies", type=click.Path(exists=True, dir_okay=False),
@@ -221,7 +308,8 @@ def crawl_command(seeds: str, out_dir: str, **options: object) -> None:
 
 
 def _fail(message: str) -> None:
-    stderr.print(f"xxgk: {message}", highlight=False, markup=False, soft_wrap=True)
+    """One line on stderr, whatever the message holds (names with newlines, terminal escapes, bad bytes)."""
+    stderr.print(f"xxgk: {one_line(message)}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _write_jsonl(records: Iterable[Record]) -> None:

@@ -13,17 +13,14 @@ failure; a hang is bounded by the workers' own settings, not by ``--timeout``.
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 
 from distributed import Client, Future, as_completed
 
-from .build import Parse, Parsed, Source, parse_outcome
-from .errors import DatasetError
+from .errors import DatasetError, one_line
+from .isolation import Parse, Parsed, Source, log_detail, parse_outcome
 
 __all__ = ["parse_on_cluster"]
-
-log = logging.getLogger(__name__)
 
 
 def parse_on_cluster(sources: Sequence[Source], parse: Parse, scheduler: str,
@@ -39,7 +36,9 @@ def parse_on_cluster(sources: Sequence[Source], parse: Parse, scheduler: str,
         futures = client.map(parse_outcome, list(sources), parse=parse, pure=False)
         by_key = {future.key: source for future, source in zip(futures, sources)}
         for future in as_completed(futures):
-            on_parsed(_outcome(future, by_key[future.key]))
+            parsed = _outcome(future, by_key[future.key])
+            log_detail(parsed)
+            on_parsed(parsed)
 
 
 def _outcome(future: Future, source: Source) -> Parsed:
@@ -47,5 +46,4 @@ def _outcome(future: Future, source: Source) -> Parsed:
     if future.status == "finished":
         return future.result()
     error = future.exception()
-    log.warning("%s: task failed on the cluster: %r", source.path, error)
-    return Parsed(source, None, f"failed on the cluster: {type(error).__name__}: {error}")
+    return Parsed(source, None, one_line(f"failed on the cluster: {type(error).__name__}: {error}"))

@@ -57,6 +57,7 @@ import duckdb
 import pandas as pd
 
 from .errors import DatasetError
+from .isolation import CrawlInfo
 from .record import Finding, Record
 from .similarity import numbers_fingerprint, text_signature
 from .template import TABLE_IDS, all_keys, unit_of
@@ -293,15 +294,6 @@ class Entry:
     parent_url: str | None = None
     kind: str = "report"
     crawl: CrawlInfo | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CrawlInfo:
-    """What a crawl's manifest says of a file: whose listing it came from and under which title."""
-
-    body: str | None = None
-    region: str | None = None
-    title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -678,11 +670,18 @@ class Dataset:
             yield
             self._con.execute("COMMIT")
         except duckdb.Error as exc:
-            self._con.execute("ROLLBACK")
+            self._rollback()
             raise DatasetError(f"cannot write dataset: {exc}", self.path) from exc
         except BaseException:
-            self._con.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if one is still open: a COMMIT that failed (a full disk) ended it."""
+        try:
+            self._con.execute("ROLLBACK")
+        except duckdb.TransactionException:
+            pass
 
     # --- reads --------------------------------------------------------------
 

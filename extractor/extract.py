@@ -6,28 +6,24 @@ the Dask workers). Each step is a module of its own; this one only chains them.
 from __future__ import annotations
 
 import hashlib
-import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache, partial
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from .checks import check
 from .document import Document
-from .errors import XxgkError
+from .errors import readable_name
+from .isolation import Parse, Parsed, PoolSettings, Source, parse_each
 from .locate import Located, LocateSettings, locate
-from .metadata import describe
+from .metadata import describe, has_report_title
 from .readers import read_bytes, read_document
 from .record import Provenance, Record, Value
 from .template import all_keys, unit_of
 from .trace import Trace
 from .values import parse_value
 
-__all__ = ["Outcome", "extract_file", "read_and_extract", "extract_files", "extract_document", "located_to_tables"]
-
-log = logging.getLogger(__name__)
-
+__all__ = ["extract_file", "read_and_extract", "extract_files", "extract_document", "located_to_tables",
+           "parse_source"]
 
 def extract_file(
     path: str | Path,
@@ -59,7 +55,8 @@ def read_and_extract(
     ``trace`` is filled with the locator's steps (``xxgk explain``)."""
     data = read_bytes(path) if data is None else data
     document = read_document(path, data, charset=charset)
-    source = {"path": str(path), "sha256": hashlib.sha256(data).hexdigest(), "format": document.format, "url": url}
+    source = {"path": readable_name(str(path)), "sha256": hashlib.sha256(data).hexdigest(), "format": document.format,
+              "url": url}
     return extract_document(document, source, settings, trace), document
 
 
@@ -124,27 +121,20 @@ def _form_set(table: str, template: str) -> frozenset[str]:
     return frozenset(all_keys(table, template))
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """One file of a batch: its record, or why it failed."""
+def parse_source(source: Source) -> Parsed:
+    """The pipeline as a parser of one source, given what the crawl knew about the file,
+    keeping the document's text (for DUPLICATE_REPORT) and saying whether it is a report at all."""
+    record, document = read_and_extract(source.path, url=source.url, charset=source.charset)
+    kind = "report" if record.tables or has_report_title(document) else "not_a_report"
+    return Parsed(source, record, text=document.text, kind=kind)
 
-    path: str
-    record: Record | None
-    error: str | None = None
 
+def extract_files(paths: Iterable[str | Path], settings: PoolSettings | None = None,
+                  parse: Parse = parse_source) -> Iterator[Parsed]:
+    """Extract many files, each in a process of its own as a build parses it (:mod:`.isolation`):
+    a file that fails, hangs or eats memory is one failed outcome, in one line, and the batch goes on.
 
-def extract_files(paths: Iterable[str | Path], settings: LocateSettings | None = None) -> Iterator[Outcome]:
-    """Extract many files; a file that fails is one failed outcome and the batch goes on.
-
-    Errors xxgk raises on purpose carry their message; anything else is a bug
-    in xxgk, logged with its traceback and reported as an internal error, so
-    that one strange file never takes the batch down.
+    One process at a time by default, which keeps the order given and the memory of one file; with
+    more, outcomes come in the order files finish.
     """
-    for path in paths:
-        try:
-            yield Outcome(str(path), extract_file(path, settings=settings))
-        except XxgkError as exc:
-            yield Outcome(str(path), None, exc.message)
-        except Exception as exc:  # noqa: BLE001 - isolation of one file is the point
-            log.exception("internal error on %s", path)
-            yield Outcome(str(path), None, f"internal error: {type(exc).__name__}: {exc}")
+    return parse_each([Source(str(path)) for path in paths], parse, settings or PoolSettings(jobs=1))

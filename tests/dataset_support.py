@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from conftest import FIXTURES, expected_path
 
 from extractor.build import Parsed, Source
 from extractor.errors import ReaderError
+from extractor.readers.legacy import _run as legacy_run
 from extractor.record import Finding, Record
 
 DATASET_FIXTURES = FIXTURES / "dataset"
@@ -52,8 +54,18 @@ def parse_expected_slowly(source: Source) -> Parsed:
 
 
 def misbehaving(source: Source) -> Parsed:
-    """A parser that hangs, crashes or eats memory on files named so, and is correct otherwise."""
+    """A parser that hangs (alone, with a program it started, or converting with LibreOffice's runner), crashes, eats memory or has a bug (an
+    exception naming an object, whose address differs between runs) on files named so, and is correct
+    otherwise."""
     stem = Path(source.path).stem
+    if stem == "raises":
+        raise RuntimeError(f"cannot handle {object()}")
+    if stem.startswith("converts"):
+        legacy_run(["sleep", stem.removeprefix("converts")], 600, source.path)
+    if stem == "starts_a_program":
+        program = subprocess.Popen(["sleep", "600"])
+        Path(source.path).with_suffix(".pid").write_text(str(program.pid), encoding="utf-8")
+        time.sleep(600)
     if stem == "hangs":
         time.sleep(600)
     if stem == "segfaults":

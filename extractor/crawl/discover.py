@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 import charset_normalizer
 from bs4 import BeautifulSoup, Tag
 
+from ..limits import LIMITS
+
 __all__ = [
     "Link", "Listing", "PageMeta", "ATTACHMENT_SUFFIXES",
     "decode_html", "parse_listing", "report_year", "page_meta", "attachments", "is_attachment_url",
@@ -172,7 +174,9 @@ def _trs_pages(text: str, base_url: str) -> list[str]:
 
     Either ``createPageHTML(total, current, "index", "html")`` (newer
     templates put a target element's id first) or ``var countPage = total``
-    with links written by ``document.write``.
+    with links written by ``document.write``. The total a script states is
+    capped (``listing_pages`` of :mod:`extractor.limits`) before any URL is
+    built: a pager announcing 200 million pages would take gigabytes.
     """
     call = _TRS_PAGER.search(text)
     count = _TRS_COUNT.search(text)
@@ -183,7 +187,8 @@ def _trs_pages(text: str, base_url: str) -> list[str]:
         suffix = PurePosixPath(urlsplit(base_url).path).suffix.lstrip(".") or "html"
     else:
         return []
-    names = [f"{stem}.{suffix}"] + [f"{stem}_{number}.{suffix}" for number in range(1, total)]
+    names = [f"{stem}.{suffix}"] + [f"{stem}_{number}.{suffix}"
+                                    for number in range(1, min(total, LIMITS.listing_pages))]
     return [urljoin(base_url, name) for name in names if urljoin(base_url, name) != base_url]
 
 

@@ -8,7 +8,10 @@ and turns every answer into a :class:`Response` carrying one manifest
 JS-cookie shields, 412 from Ruishu-style shields) are reported as blocked and
 never solved; timeouts, connection failures and other 5xx answers are retried,
 and any other failure of a request (a malformed URL, a body that cannot be
-decoded) is that URL's error, never the crawl's end.
+decoded) is that URL's error, never the crawl's end. A response is bounded in
+bytes (``max_bytes``) and in total time (``response_seconds`` of
+:mod:`extractor.limits`): the read timeout alone would let a server drip a
+body a byte at a time for as long as it likes.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from ..limits import LIMITS, Limits
 from .outcome import Outcome
 from .scope import Refusal
 from .settings import CrawlSettings
@@ -31,7 +35,6 @@ log = logging.getLogger(__name__)
 #: Statuses that anti-bot shields on Chinese government sites answer with.
 CHALLENGE_STATUSES = frozenset({412, 521})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_CHUNK = 64 * 1024
 
 #: Decides whether a URL may be requested; None means yes.
 Gate = Callable[[str], Refusal | None]
@@ -98,13 +101,16 @@ class _Answer:
     headers: tuple[tuple[str, str], ...]
     body: bytes | None
     too_large: bool = False
+    too_slow: bool = False
 
 
 class Fetcher:
     """Sequential, delayed, size-bounded GETs; one instance per crawl run."""
 
-    def __init__(self, settings: CrawlSettings, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, settings: CrawlSettings, transport: httpx.BaseTransport | None = None,
+                 limits: Limits = LIMITS) -> None:
         self._settings = settings
+        self._limits = limits
         self._client = httpx.Client(
             transport=transport,
             timeout=settings.timeout,
@@ -137,7 +143,7 @@ class Fetcher:
             if answer.status in _REDIRECTS and location:
                 current = urljoin(current, location)
                 continue
-            return _classify(url, current, answer, self._settings.max_bytes)
+            return _classify(url, current, answer, self._settings.max_bytes, self._limits.response_seconds)
         return Response(url, current, Outcome.ERROR, f"more than {self._settings.max_redirects} redirects")
 
     def _with_retries(self, url: str, headers: dict[str, str]) -> _Answer | str:
@@ -174,8 +180,9 @@ class Fetcher:
                 pairs = tuple(response.headers.multi_items())
                 if not response.is_success:
                     return _Answer(response.status_code, response.reason_phrase, pairs, None)
-                body, too_large = _read_bounded(response, self._settings.max_bytes)
-                return _Answer(response.status_code, response.reason_phrase, pairs, body, too_large)
+                body, too_large, too_slow = _read_bounded(response, self._settings.max_bytes,
+                                                          time.monotonic() + self._limits.response_seconds)
+                return _Answer(response.status_code, response.reason_phrase, pairs, body, too_large, too_slow)
         finally:
             self._last_request[host] = time.monotonic()
 
@@ -193,26 +200,35 @@ def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:
     return next((value for key, value in headers if key.lower() == wanted), "")
 
 
-def _read_bounded(response: httpx.Response, limit: int) -> tuple[bytes | None, bool]:
-    """The body, or (None, True) as soon as it is known to exceed ``limit`` bytes."""
+def _read_bounded(response: httpx.Response, limit: int, deadline: float) -> tuple[bytes | None, bool, bool]:
+    """``(body, too_large, too_slow)``: the body, or None as soon as it is known to exceed ``limit`` bytes
+    or to arrive after ``deadline`` (``time.monotonic``).
+
+    The body is taken as the network gives it, not in fixed chunks, so that
+    a trickle is seen at each read.
+    """
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        return None, True
+        return None, True, False
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes(_CHUNK):
+    for chunk in response.iter_bytes():
         size += len(chunk)
         if size > limit:
-            return None, True
+            return None, True, False
+        if time.monotonic() > deadline:
+            return None, False, True
         chunks.append(chunk)
-    return b"".join(chunks), False
+    return b"".join(chunks), False, False
 
 
-def _classify(url: str, final_url: str, answer: _Answer, limit: int) -> Response:
+def _classify(url: str, final_url: str, answer: _Answer, limit: int, seconds: float) -> Response:
     """The manifest outcome of a final (non-redirect) answer."""
     status = answer.status
     if answer.too_large:
         outcome, reason = Outcome.TOO_LARGE, f"larger than --max-bytes {limit}"
+    elif answer.too_slow:
+        outcome, reason = Outcome.ERROR, f"the response took more than {seconds:g} s to arrive (a trickle)"
     elif status == 304:
         outcome, reason = Outcome.NOT_MODIFIED, ""
     elif status in CHALLENGE_STATUSES:

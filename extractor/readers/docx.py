@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from lxml import etree
 
 from ..document import Cell, Document, Paragraph, Table
 from ..errors import ReaderError
+from ..limits import LIMITS, mib
 from .cleaning import clean_text, guess_title
 
 __all__ = ["read"]
@@ -46,6 +48,8 @@ _WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag"}
 #: What makes a cell's text more than its w:t in order: text boxes, alternate content, wrappers
 #: (a content control always has its sdtContent).
 _COMPLEX = (b"txbxContent", b"AlternateContent", b"sdtContent", b"customXml", b"smartTag")
+#: The general-purpose bit of a zip member that says it is encrypted.
+_ENCRYPTED = 0x1
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
@@ -72,14 +76,37 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
 
 
 def _document_xml(path: str, data: bytes) -> bytes:
-    """The main part, every way a broken archive can fail turned into ReaderError."""
+    """The main part, inflated within :data:`~extractor.limits.LIMITS`, every way a broken archive can
+    fail turned into ReaderError.
+
+    The member count and the size the part declares are checked before
+    anything is inflated; since a declaration can lie, the part is read at
+    most one byte past the limit.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.read("word/document.xml")
+            if len(archive.infolist()) > LIMITS.docx_members:
+                raise ReaderError(f"a .docx archive of more than {LIMITS.docx_members} members: not a report", path)
+            part = archive.getinfo("word/document.xml")
+            if part.flag_bits & _ENCRYPTED:
+                raise ReaderError("an encrypted .docx (word/document.xml needs a password)", path)
+            if part.file_size > LIMITS.docx_bytes:
+                raise ReaderError(_too_large(), path)
+            with archive.open(part) as member:
+                xml = member.read(LIMITS.docx_bytes + 1)
     except KeyError as exc:
         raise ReaderError("not a Word document (no word/document.xml in the archive)", path) from exc
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except NotImplementedError as exc:
+        raise ReaderError(f"a .docx compressed in a way Word does not write: {exc}", path) from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise ReaderError(f"broken .docx archive: {exc}", path) from exc
+    if len(xml) > LIMITS.docx_bytes:
+        raise ReaderError(_too_large(), path)
+    return xml
+
+
+def _too_large() -> str:
+    return f"word/document.xml inflates to more than {mib(LIMITS.docx_bytes)}: not a report (a zip bomb?)"
 
 
 def _parse(path: str, xml: bytes) -> etree._Element:

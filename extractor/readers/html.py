@@ -23,6 +23,7 @@ from lxml import etree
 
 from ..document import Document, Paragraph, Table, place_cells
 from ..errors import ReaderError
+from ..limits import LIMITS
 from .cleaning import clean_text, guess_title, report_title
 from .encoding import decode_html
 
@@ -73,7 +74,7 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     meta = page_meta(root)
     page_title = clean_text(meta.get("ArticleTitle", "")) or _title_element_text(root)
     _prune(root)
-    paragraphs, tables = flow_to_content(_flow(find_body(root)))
+    paragraphs, tables = flow_to_content(path, _flow(find_body(root)))
     if page_title and report_title(paragraphs) is None:
         paragraphs.insert(0, Paragraph(page_title))
         for table in tables:
@@ -240,10 +241,12 @@ def _flow(container: etree._Element) -> Iterator[FlowItem]:
                 yield element.tail
 
 
-def flow_to_content(flow: Iterator[FlowItem]) -> tuple[list[Paragraph], list[Table]]:
+def flow_to_content(path: str, flow: Iterator[FlowItem]) -> tuple[list[Paragraph], list[Table]]:
     """Paragraphs and tables from a flow, each table knowing how many paragraphs precede it.
 
     A table without any text (a spacer, a frame for an image) is no table.
+    A table whose merged cells would cover more grid positions than
+    :data:`~extractor.limits.LIMITS` allows is refused before they are laid out.
     """
     paragraphs: list[Paragraph] = []
     tables: list[Table] = []
@@ -262,9 +265,19 @@ def flow_to_content(flow: Iterator[FlowItem]) -> tuple[list[Paragraph], list[Tab
         end_paragraph()
         rows = table_rows(item) if item is not BREAK else []
         if any(text for row in rows for text, _, _ in row):
+            _check_grid(path, rows)
             tables.append(Table(place_cells(rows), f"table {len(tables) + 1}", len(paragraphs)))
     end_paragraph()
     return paragraphs, tables
+
+
+def _check_grid(path: str, rows: list[list[tuple[str, int, int]]]) -> None:
+    """Refuse a table whose rowspans and colspans multiply to more grid positions than a report's table
+    could hold: laying them out would take gigabytes."""
+    covered = sum(rowspan * colspan for row in rows for _, rowspan, colspan in row)
+    if covered > LIMITS.grid_cells:
+        raise ReaderError(f"a table whose merged cells cover {covered} grid positions, more than the "
+                          f"{LIMITS.grid_cells} a report's table could: not laid out", path)
 
 
 def _span(value: str, limit: int) -> int:

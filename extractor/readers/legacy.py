@@ -71,15 +71,31 @@ def convert_to_docx(path: str, data: bytes, timeout: float = TIMEOUT) -> bytes:
 
 
 def _run(command: list[str], timeout: float, path: str) -> list[str]:
-    """Run LibreOffice in its own process group (killed whole on timeout); the lines it printed."""
+    """Run LibreOffice in its own process group (killed whole on timeout, or when this process dies); the
+    lines it printed."""
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     except OSError as exc:
         raise ReaderError(f"LibreOffice could not be started: {exc}", path) from exc
+    watchdog = _watchdog(process.pid)
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         raise ReaderError(f"LibreOffice took more than {timeout:g} s to convert the file", path) from exc
+    finally:
+        if watchdog:
+            watchdog.kill()
+            watchdog.wait()
     return output.decode("utf-8", "replace").strip().splitlines()
+
+
+def _watchdog(group: int) -> subprocess.Popen[bytes] | None:
+    """A process that kills LibreOffice's group if this process dies first (a file given up at its deadline,
+    a build killed): LibreOffice's launcher hands the work to ``soffice.bin``, which nothing else would stop.
+    None where there is no POSIX shell (Windows), where only the time limit above holds."""
+    if os.name != "posix":
+        return None
+    script = 'while kill -0 "$0" 2>/dev/null; do sleep 1; done; kill -KILL "-$1" 2>/dev/null'
+    return subprocess.Popen(["sh", "-c", script, str(os.getpid()), str(group)], start_new_session=True)

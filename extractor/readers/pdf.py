@@ -25,6 +25,7 @@ from PIL.Image import Image
 
 from ..document import OCR_META, Document, Paragraph, Table, table_from_rows
 from ..errors import ReaderError
+from ..limits import LIMITS
 from ..template import REQUEST_COLUMNS, REQUEST_HEADER_LABELS
 from ..values import looks_like_value
 from . import ocr
@@ -74,6 +75,7 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     meta: dict[str, str] = {}
     if not any(p.text for p in paragraphs) and not tables:
         log.info("%s: no text layer (a scanned PDF?): reading its pages with OCR", path)
+        _check_scan(path, data)
         paragraphs, tables = read_images(path, ocr.render_pages(data))
         meta[OCR_META] = "tesseract"
     return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs), meta=meta)
@@ -103,6 +105,25 @@ def _read_pages(path: str, data: bytes) -> tuple[list[_Item], str | None]:
     finally:
         pdf.close()
     return items, title
+
+
+def _check_scan(path: str, data: bytes) -> None:
+    """Refuse, before any page is rendered, a scan with more pages or a larger page than a report has
+    (:data:`~extractor.limits.LIMITS`): a blank page 5 m on a side renders to gigabytes."""
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            count = len(pdf)
+            if count > LIMITS.ocr_pages:
+                raise ReaderError(f"a scan of {count} pages, more than the {LIMITS.ocr_pages} a report could have "
+                                  "to be read with OCR", path)
+            largest = max((width * height for width, height in map(pdf.get_page_size, range(count))), default=0)
+        finally:
+            pdf.close()
+    if largest > LIMITS.page_area:
+        raise ReaderError(f"a scanned page of {largest / 1e6:.3g} million square points, larger than the "
+                          f"{LIMITS.page_area / 1e6:.3g} million a report's page could be (twice A0): not rendered",
+                          path)
 
 
 def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], list[Table]]:

@@ -30,7 +30,9 @@ def test_a_build_through_the_spawn_pool_writes_each_record(tmp_path: Path) -> No
     db = tmp_path / "x.duckdb"
     summary = build(REPORTS, db, settings=BuildSettings(jobs=2, timeout=120, pool="spawn"))
     with Dataset(db, read_only=True) as dataset:
-        stored = {report.agency: report.tables for report in dataset.parsed_reports()}
+        facts = dataset.report_facts()
+        values = dataset.values_of(f.report_id for f in facts)
+        stored = {f.agency: values[f.report_id] for f in facts}
     records = [read_and_extract(report)[0] for report in REPORTS]
     assert (summary.parsed, summary.failures) == (3, [])
     assert stored == {record.agency: record.tables for record in records}

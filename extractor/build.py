@@ -19,7 +19,6 @@ tables, whichever of the two is written first (see ``dataset``).
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from . import __version__
 from .crawl.outcome import FINISHED
+from .crawl.storage import LISTINGS_NAME, MANIFEST_NAME, read_manifest
 from .crosscheck import CrossSettings, crosscheck, remember_options
 from .dataset import Dataset, Entry, KnownFile
 from .errors import DatasetError, readable_name
@@ -58,8 +58,6 @@ log = logging.getLogger(__name__)
 
 #: Stored with every report: a new version re-parses every file.
 EXTRACTOR_VERSION = __version__
-MANIFEST = "manifest.csv"
-LISTINGS = "listings.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +99,7 @@ OnProgress = Callable[[Progress], None]
 
 def crawl_folders(paths: Iterable[str | Path]) -> list[Path]:
     """The given folders that are crawls (they hold a ``manifest.csv``), resolved."""
-    return [Path(p).resolve() for p in paths if Path(p).is_dir() and (Path(p) / MANIFEST).is_file()]
+    return [Path(p).resolve() for p in paths if Path(p).is_dir() and (Path(p) / MANIFEST_NAME).is_file()]
 
 
 def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
@@ -114,8 +112,8 @@ def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
     found: dict[str, Source] = {}
     for given in paths:
         path = Path(given)
-        if path.is_dir() and (path / MANIFEST).is_file():
-            sources = manifest_sources(path / MANIFEST)
+        if path.is_dir() and (path / MANIFEST_NAME).is_file():
+            sources = manifest_sources(path / MANIFEST_NAME)
         elif path.is_dir():
             sources = [Source(str(p.resolve())) for p in sorted(path.rglob("*"))
                        if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES]
@@ -128,19 +126,6 @@ def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
     return sorted(found.values(), key=lambda s: s.path)
 
 
-def _manifest_rows(manifest: Path, required: set[str]) -> list[dict[str, str]]:
-    """The rows of a crawl's manifest (or listings) file, or a DatasetError naming it."""
-    try:
-        with manifest.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise DatasetError(f"cannot read crawl manifest: {exc}", manifest) from exc
-    missing = required - set(rows[0] if rows else required)
-    if missing:
-        raise DatasetError(f"crawl manifest lacks column(s) {', '.join(sorted(missing))}", manifest)
-    return rows
-
-
 def manifest_sources(manifest: Path) -> list[Source]:
     """The usable rows of a crawl manifest as sources (paths in it are relative to its folder).
 
@@ -148,23 +133,19 @@ def manifest_sources(manifest: Path) -> list[Source]:
     comes along as ``parent_url``, the seed's body and region and the
     listing's title as ``crawl``.
     """
-    return [Source(str((manifest.parent / row["path"]).resolve()), row.get("url") or None,
-                   row.get("publish_date") or None, row.get("charset") or None, row.get("parent_url") or None,
-                   CrawlInfo(row.get("body") or None, row.get("region") or None, row.get("title") or None))
-            for row in _manifest_rows(manifest, {"path", "outcome"}) if row["outcome"] in FINISHED and row["path"]]
+    return [Source(str((manifest.parent / row.path).resolve()), row.url or None, row.publish_date or None,
+                   row.charset or None, row.parent_url or None, CrawlInfo(row.body or None, row.region or None,
+                                                                          row.title or None))
+            for row in read_manifest(manifest, ("path", "outcome")) if row.finished]
 
 
 def crawl_failures(folder: Path) -> list[tuple[str | None, ...]]:
     """What a crawl could not fetch (documents and listing pages), as ``crawl_failures`` rows: the
     seed's body and region, the URL, its title and the year the title names, kind, outcome, status, reason."""
-    rows = []
-    for name in (MANIFEST, LISTINGS):
-        if (folder / name).is_file():
-            rows += [(row.get("body") or None, row.get("region") or None, row.get("url") or None,
-                      row.get("title") or None, title_year(row.get("title")), row.get("kind") or name[:-4],
-                      row["outcome"], row.get("http_status") or None, row.get("reason") or None)
-                     for row in _manifest_rows(folder / name, {"outcome"}) if row["outcome"] not in FINISHED]
-    return rows
+    return [(row.body or None, row.region or None, row.url or None, row.title or None, title_year(row.title),
+             row.kind or name.removesuffix(".csv"), row.outcome, row.http_status or None, row.reason or None)
+            for name in (MANIFEST_NAME, LISTINGS_NAME) if (folder / name).is_file()
+            for row in read_manifest(folder / name, ("outcome",)) if row.outcome not in FINISHED]
 
 
 def sha256_of(path: str) -> str:

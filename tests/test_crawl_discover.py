@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES
-from extractor.crawl.discover import attachments, decode_html, page_meta, parse_listing, report_year
+from extractor.crawl.discover import attachments, page_meta, page_text, parse_listing, report_year
 
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site" / "www"
@@ -94,4 +94,4 @@ def test_page_meta_falls_back_to_the_printed_publish_date() -> None:
 @pytest.mark.parametrize("header", ["GBK", ""])
 def test_gbk_bytes_decode_from_the_header_or_the_meta_charset(header: str) -> None:
     text = '<html><head><meta charset="gb2312"></head><body>洪泽区政府信息公开年报 镕</body></html>'
-    assert "洪泽区政府信息公开年报 镕" in decode_html(text.encode("gbk"), header)
+    assert "洪泽区政府信息公开年报 镕" in page_text("http://www.hongze.gov.cn/nb.html", text.encode("gbk"), header)

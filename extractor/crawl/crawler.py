@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from .discover import Link, attachments, decode_html, is_attachment_url, page_meta, parse_listing, report_year
+from .discover import Link, attachments, is_attachment_url, page_meta, page_text, parse_listing, report_year
 from .fetch import Fetcher, Gate, Response, Validators
 from .outcome import Outcome
 from .robots import Robots
@@ -148,7 +148,7 @@ class _Run:
                 self.summary.failures.append(got.row)
                 log.warning("listing %s: %s (%s)", url, got.row.outcome, got.row.reason)
                 continue
-            listing = parse_listing(decode_html(got.body, got.row.charset), got.row.final_url or url)
+            listing = parse_listing(page_text(url, got.body, got.row.charset), got.row.final_url or url)
             queue.extend(page for page in listing.pages if page not in seen)
             for link in listing.entries:
                 year = report_year(link.text)
@@ -164,7 +164,7 @@ class _Run:
         if got.body is None or "html" not in got.row.content_type:
             yield self._document(got, got.row if got.body is None else replace(got.row, kind="attachment"))
             return
-        text = decode_html(got.body, got.row.charset)
+        text = page_text(got.row.url, got.body, got.row.charset)
         meta = page_meta(text)
         page = replace(got.row, kind="page", title=meta.title or got.row.title,
                        publish_date=meta.publish_date or got.row.publish_date, source=meta.source)

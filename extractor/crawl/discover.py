@@ -23,20 +23,22 @@ from pathlib import PurePosixPath
 from posixpath import dirname
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
-import charset_normalizer
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
+from ..errors import ReaderError
 from ..limits import LIMITS
+from ..readers import DOCUMENT_FORMATS, html, suffixes_of
+from ..readers.encoding import decode_html
 
 __all__ = [
     "Link", "Listing", "PageMeta", "ATTACHMENT_SUFFIXES",
-    "decode_html", "parse_listing", "report_year", "page_meta", "attachments", "is_attachment_url",
+    "page_text", "parse_listing", "report_year", "page_meta", "attachments", "is_attachment_url",
     "normalize_date",
 ]
 
-#: Files a report is published as, beside or instead of the page itself.
-ATTACHMENT_SUFFIXES = (".pdf", ".docx", ".doc", ".wps", ".xls", ".xlsx", ".et", ".ofd", ".zip", ".rar")
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
+#: Files a report is published as, beside or instead of the page itself: those a reader exists for.
+ATTACHMENT_SUFFIXES = suffixes_of(DOCUMENT_FORMATS)
+_IMAGE_SUFFIXES = suffixes_of({"image"})
 _NEXT_TEXTS = frozenset({"下一页", "下页", "后一页", "后页", "下一頁", "next", ">", "›", "»"})
 _PAGE_FILE = re.compile(r"^index(_\d+)?\.s?html?$", re.IGNORECASE)
 _PAGE_PARAMS = frozenset({"pagenum", "pageno", "page", "pageindex", "currentpage"})
@@ -44,14 +46,13 @@ _TRS_PAGER = re.compile(r"""createPageHTML\(\s*(?:['"][^'"]*['"]\s*,\s*)?['"]?(\
                         r"""\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]""")
 _TRS_COUNT = re.compile(r"\bcountPage\s*=\s*(\d+)")
 _HANWEB_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 _REPORT_WORDS = re.compile(r"年度报告|年报")
 _CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _PUBLISHED = re.compile(r"发布(?:日期|时间)\s*[:：]\s*([^<\n]{8,20})")
-#: Charsets whose labels understate what pages really use: decode as the superset.
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
+#: The block elements a listing prints an entry in, with its date beside the link.
+_ENTRY_HOLDERS = ("li", "tr", "dd", "p")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,34 +81,28 @@ class PageMeta:
     source: str
 
 
-def decode_html(data: bytes, charset: str = "") -> str:
-    """Page text from bytes: the server's charset, else the page's meta, else a guess.
-
-    GB2312/GBK labels are read as GB18030, which every such page really is a
-    subset of; undecodable bytes become U+FFFD instead of failing the crawl.
-    """
-    declared = charset or _meta_charset(data)
-    if not declared:
-        best = charset_normalizer.from_bytes(data[:65536]).best()
-        declared = best.encoding if best else "utf-8"
-    encoding = _SUPERSETS.get(declared.lower(), declared)
+def page_text(url: str, data: bytes, charset: str = "") -> str:
+    """A crawled page's text, decoded exactly as the HTML reader decodes it (BOM, the server's charset,
+    ``<meta>``, detection; GB2312/GBK as GB18030); '' for bytes that are no text at all."""
     try:
-        return data.decode(encoding, errors="replace")
-    except LookupError:
-        return data.decode("utf-8", errors="replace")
+        return decode_html(url, data, charset or None)
+    except ReaderError:
+        return ""
 
 
-def _meta_charset(data: bytes) -> str:
-    match = _META_CHARSET.search(data[:4096])
-    return match.group(1).decode("ascii") if match else ""
+def _tree(text: str) -> etree._Element | None:
+    """Markup as the HTML reader parses it, or None when there is none to read."""
+    try:
+        return html.parse_html("page", text) if text.strip() else None
+    except ReaderError:
+        return None
 
 
 def parse_listing(text: str, base_url: str) -> Listing:
     """Entries and next pages of a listing page at ``base_url``."""
-    soup = BeautifulSoup(text, "lxml")
-    links = _links(soup, base_url)
+    links = _links(_tree(text), base_url)
     for fragment in _HANWEB_RECORD.findall(text):
-        links.extend(_links(BeautifulSoup(fragment, "lxml"), base_url))
+        links.extend(_links(_tree(fragment), base_url))
     pages = [link.url for link in links if _is_page_link(link, base_url)]
     pages.extend(_trs_pages(text, base_url))
     page_set = set(pages)
@@ -115,10 +110,10 @@ def parse_listing(text: str, base_url: str) -> Listing:
     return Listing(tuple(_unique(entries)), tuple(dict.fromkeys(pages)))
 
 
-def _links(soup: BeautifulSoup, base_url: str) -> list[Link]:
+def _links(root: etree._Element | None, base_url: str) -> list[Link]:
     out = []
-    for anchor in soup.find_all("a", href=True):
-        url = _absolute(anchor["href"], base_url)
+    for anchor in _anchors(root):
+        url = _absolute(anchor.get("href", ""), base_url)
         if url:
             out.append(Link(url, _anchor_text(anchor), _nearby_date(anchor)))
     return out
@@ -133,17 +128,25 @@ def _absolute(href: str, base_url: str) -> str:
     return urlunsplit(parts._replace(fragment=""))
 
 
-def _anchor_text(anchor: Tag) -> str:
+def _anchors(root: etree._Element | None) -> list[etree._Element]:
+    return [] if root is None else [a for a in root.iter("a") if a.get("href")]
+
+
+def _words(element: etree._Element) -> str:
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def _anchor_text(anchor: etree._Element) -> str:
     """The fuller of a link's words and its title attribute (listings cut long titles with …)."""
-    words = " ".join(anchor.get_text(" ", strip=True).split()).rstrip(".…")
-    title = " ".join(str(anchor.get("title") or "").split())
+    words = _words(anchor).rstrip(".…")
+    title = " ".join((anchor.get("title") or "").split())
     return title if title and len(title) >= len(words) else words
 
 
-def _nearby_date(anchor: Tag) -> str:
+def _nearby_date(anchor: etree._Element) -> str:
     """A date printed in the same list item or table row as the link."""
-    holder = anchor.find_parent(["li", "tr", "dd", "p"])
-    return normalize_date(holder.get_text(" ", strip=True)) if holder else ""
+    holder = next(anchor.iterancestors(*_ENTRY_HOLDERS), None)
+    return normalize_date(_words(holder)) if holder is not None else ""
 
 
 def normalize_date(text: str) -> str:
@@ -219,18 +222,15 @@ def page_meta(text: str) -> PageMeta:
 
     Pages without the PubDate tag often print "发布日期：2020-01-31" instead.
     """
-    soup = BeautifulSoup(text, "lxml")
-    title = _meta(soup, "ArticleTitle")
-    date = normalize_date(_meta(soup, "PubDate"))
+    root = _tree(text)
+    if root is None:
+        return PageMeta("", "", "")
+    tags = {name.lower(): " ".join(value.split()) for name, value in html.page_meta(root).items()}
+    date = normalize_date(tags.get("pubdate", ""))
     if not date:
-        printed = _PUBLISHED.search(soup.get_text("\n"))
+        printed = _PUBLISHED.search("\n".join(root.itertext()))
         date = normalize_date(printed.group(1)) if printed else ""
-    return PageMeta(title, date, _meta(soup, "ContentSource"))
-
-
-def _meta(soup: BeautifulSoup, name: str) -> str:
-    tag = soup.find("meta", attrs={"name": re.compile(f"^{name}$", re.IGNORECASE)})
-    return " ".join(str(tag.get("content") or "").split()) if tag else ""
+    return PageMeta(tags.get("articletitle", ""), date, tags.get("contentsource", ""))
 
 
 def is_attachment_url(url: str) -> bool:
@@ -247,11 +247,11 @@ def attachments(text: str, page_url: str) -> list[str]:
     pictures as ``./W0…png`` next to it) or in Hanweb's ``/picture/`` store;
     logos and banners under ``/images/`` are page chrome, not report content.
     """
-    soup = BeautifulSoup(text, "lxml")
-    files = [url for url in (_absolute(a["href"], page_url) for a in soup.find_all("a", href=True))
+    root = _tree(text)
+    files = [url for url in (_absolute(a.get("href", ""), page_url) for a in _anchors(root))
              if url and is_attachment_url(url)]
-    images = [url for url in (_absolute(img["src"], page_url) for img in soup.find_all("img", src=True))
-              if url and _is_content_image(url, page_url)]
+    sources = [] if root is None else [img.get("src", "") for img in root.iter("img") if img.get("src")]
+    images = [url for url in (_absolute(src, page_url) for src in sources) if url and _is_content_image(url, page_url)]
     return list(dict.fromkeys(files + images))
 
 

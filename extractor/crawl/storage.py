@@ -54,9 +54,11 @@ from typing import IO
 from urllib.parse import urlsplit
 
 from ..errors import CrawlError
+from ..readers import SUFFIXES
 from .outcome import FINISHED, Outcome
 
-__all__ = ["ManifestRow", "Manifest", "Store", "MANIFEST_NAME", "LISTINGS_NAME", "COLUMNS", "suffix_for"]
+__all__ = ["ManifestRow", "Manifest", "Store", "MANIFEST_NAME", "LISTINGS_NAME", "COLUMNS", "read_manifest",
+           "suffix_for"]
 
 MANIFEST_NAME = "manifest.csv"
 LISTINGS_NAME = "listings.csv"
@@ -134,15 +136,22 @@ class Manifest:
         os.replace(temporary, self.path)
 
 
-def _load(path: Path) -> dict[str, ManifestRow]:
-    if not path.exists():
-        return {}
+def read_manifest(path: Path, required: tuple[str, ...] = ("url", "outcome")) -> list[ManifestRow]:
+    """The rows of a ``manifest.csv`` or ``listings.csv`` (what a resumed crawl and a build read), or a
+    CrawlError naming the file: unreadable, or lacking one of the ``required`` columns."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
-            return {row["url"]: ManifestRow(**{name: row.get(name) or "" for name in COLUMNS}) for row in reader}
-    except (OSError, UnicodeDecodeError, csv.Error, KeyError) as exc:
-        raise CrawlError(f"cannot resume from this manifest: {exc}", path) from exc
+            missing = [name for name in required if name not in (reader.fieldnames or required)]
+            if missing:
+                raise CrawlError(f"crawl manifest lacks column(s) {', '.join(missing)}", path)
+            return [ManifestRow(**{name: row.get(name) or "" for name in COLUMNS}) for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CrawlError(f"cannot read crawl manifest: {exc}", path) from exc
+
+
+def _load(path: Path) -> dict[str, ManifestRow]:
+    return {row.url: row for row in read_manifest(path)} if path.exists() else {}
 
 
 class Store:
@@ -171,10 +180,8 @@ class Store:
             return None
 
 
-_KNOWN_SUFFIXES = frozenset({
-    ".html", ".htm", ".shtml", ".pdf", ".docx", ".doc", ".wps", ".xls", ".xlsx", ".et", ".ofd",
-    ".zip", ".rar", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".txt",
-})
+#: Suffixes kept as a URL gives them: those a reader exists for.
+_KNOWN_SUFFIXES = frozenset(SUFFIXES)
 
 
 def suffix_for(url: str, content_type: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import ReaderError, UnsupportedFormat
 
-__all__ = ["FORMATS", "SUFFIXES", "detect_format", "read_bytes", "read_document", "reader_modules"]
+__all__ = ["DOCUMENT_FORMATS", "FORMATS", "SUFFIXES", "suffixes_of", "detect_format", "read_bytes", "read_document", "reader_modules"]
 
 #: format -> reader module (imported only when a file of that format comes)
 FORMATS: dict[str, str] = {
@@ -37,6 +37,16 @@ SUFFIXES = {
     ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".wps": "wps",
     ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image", ".tiff": "image",
 }
+#: The formats a report is published in as a file of its own, beside or instead of its web page.
+DOCUMENT_FORMATS = frozenset({"docx", "pdf", "doc", "wps"})
+
+
+def suffixes_of(formats: frozenset[str] | set[str]) -> tuple[str, ...]:
+    """The file suffixes of some formats (``.pdf``…): what the crawler downloads and stores is what a
+    reader exists for, from this one list."""
+    return tuple(suffix for suffix, fmt in SUFFIXES.items() if fmt in formats)
+
+
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: Leading bytes of the image formats sites post tables (or scanned reports) as, read with OCR.
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")

@@ -27,7 +27,7 @@ from ..limits import LIMITS
 from .cleaning import clean_text, guess_title, report_title
 from .encoding import decode_html
 
-__all__ = ["read"]
+__all__ = ["page_meta", "parse_html", "read"]
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     title becomes its first paragraph, so that the issuing body and the year
     are read from the same place for every format.
     """
-    root = _parse(path, decode_html(path, data, charset))
+    root = parse_html(path, decode_html(path, data, charset))
     meta = page_meta(root)
     page_title = clean_text(meta.get("ArticleTitle", "")) or _title_element_text(root)
     _prune(root)
@@ -85,8 +85,9 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     return Document(path, "html", paragraphs, tables, page_title or guess_title(paragraphs), meta)
 
 
-def _parse(path: str, text: str) -> etree._Element:
-    """The page as an lxml tree; a fragment gets the ``<html><body>`` it lacks."""
+def parse_html(path: str, text: str) -> etree._Element:
+    """The page as an lxml tree; a fragment gets the ``<html><body>`` it lacks (the crawler reads
+    listings and detail pages with it too)."""
     try:
         root = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:

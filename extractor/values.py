@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .template import MONEY_UNIT
 
-__all__ = ["Parsed", "parse_value", "looks_like_value", "clean_text", "compact", "unit_in", "nfkc"]
+__all__ = ["Parsed", "parse_value", "looks_like_value", "squeeze", "compact", "unit_in", "nfkc"]
 
 #: Printed instead of a zero (besides runs of dashes and slashes).
 ZERO_WORDS = frozenset({"无", "无。", "\\"})
@@ -64,8 +64,9 @@ def compact(text: str) -> str:
     return "".join(nfkc(text).split())
 
 
-def clean_text(raw: str) -> str:
-    """NFKC (full-width digits and brackets), no whitespace."""
+def squeeze(raw: str) -> str:
+    """NFKC (full-width digits and brackets), no whitespace or invisible characters: a cell's text as a
+    number or a label key is read (``readers.cleaning.clean_text`` only tidies spacing for display)."""
     return _SPACES.sub("", nfkc(raw))
 
 
@@ -79,7 +80,7 @@ def _number(text: str) -> re.Match[str] | None:
 
 def unit_in(label: str) -> str | None:
     """The money unit a header prints ("本年收费金额（单位：万元）" -> 万元, "（元）" -> 元)."""
-    text = clean_text(label)
+    text = squeeze(label)
     if "万元" in text:
         return "万元"
     if re.search(r"[(:：]元\)?|单位元|\(元", text):
@@ -95,7 +96,7 @@ def parse_value(raw: str, unit: str | None = None, printed_unit: str | None = No
     ``printed_unit`` the one its header states; a unit inside the cell wins
     over both, since typists write "251000元" under a 万元 header.
     """
-    text = clean_text(raw)
+    text = squeeze(raw)
     if not text:
         return Parsed(None)
     if _is_zero_mark(text):
@@ -118,5 +119,5 @@ def parse_value(raw: str, unit: str | None = None, printed_unit: str | None = No
 @lru_cache(maxsize=65536)
 def looks_like_value(raw: str) -> bool:
     """Whether a cell could be a value cell: a number, a zero mark, or blank."""
-    text = clean_text(raw)
+    text = squeeze(raw)
     return not text or _is_zero_mark(text) or _number(text) is not None

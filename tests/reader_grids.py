@@ -8,15 +8,15 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractor.document import Document, Table
-from extractor.values import clean_text
+from extractor.values import squeeze
 
 
 def find_row(table: Table, label: str) -> list[str]:
     """The texts of the cells right of the cell whose text is ``label`` (compared without spaces)."""
-    wanted = clean_text(label)
+    wanted = squeeze(label)
     for row in table.rows():
         for i, cell in enumerate(row):
-            if clean_text(cell.text) == wanted:
+            if squeeze(cell.text) == wanted:
                 return [c.text for c in row[i + 1:]]
     raise AssertionError(f"no row labelled {label!r} in {table.name}")
 

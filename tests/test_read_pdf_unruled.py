@@ -16,7 +16,7 @@ from reader_grids import without_ruling
 from extractor.readers.pdf_layout import page_words
 from extractor.readers.pdf_words import words_to_flow
 from extractor.readers.pdfium_calls import close_page, open_page, page_text
-from extractor.values import clean_text
+from extractor.values import squeeze
 
 UNRULED = FIXTURES / "pdf" / "unruled"
 #: g0005 (--count 36 --seed 1): zeros left blank, the appeals table one row of values under a wrapped header.
@@ -48,9 +48,9 @@ def page_rows(document: pdfium.PdfDocument, number: int) -> list[list[str]]:
 def row_after(rows: list[list[str]], label: str) -> list[str]:
     """The cells right of the cell whose text is ``label``."""
     for row in rows:
-        keys = [clean_text(cell) for cell in row]
-        if clean_text(label) in keys:
-            return row[keys.index(clean_text(label)) + 1:]
+        keys = [squeeze(cell) for cell in row]
+        if squeeze(label) in keys:
+            return row[keys.index(squeeze(label)) + 1:]
     raise AssertionError(f"no row labelled {label!r}")
 
 
@@ -110,7 +110,7 @@ def test_page_number_under_a_table_adds_no_column(huaian_page4):
 
 
 def test_group_label_printed_down_the_side_is_one_label(huaian_page4):
-    assert any(clean_text(row[0]) == clean_text("（三）不予公开") for row in huaian_page4 if row)
+    assert any(squeeze(row[0]) == squeeze("（三）不予公开") for row in huaian_page4 if row)
 
 
 def test_number_wrapped_in_its_cell_is_one_number():

@@ -48,7 +48,7 @@ from .errors import DatasetError
 from .record import CODE_LABELS, SEVERITY, SEVERITY_LABELS
 from .template import TABLE_IDS, TABLES, column_label, unit_of
 
-__all__ = ["FORMATS", "STATA_PARTS", "STATA_TABLES", "codebook", "describe", "export", "stata_name"]
+__all__ = ["FORMATS", "STATA_PARTS", "STATA_TABLES", "codebook", "column_meaning", "export", "stata_name"]
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ STATA_PARTS: dict[str, str] = {
     "other_org": "otherorg",
 }
 
-def describe(column: str) -> tuple[str, str | None, str | None, str | None]:
+def column_meaning(column: str) -> tuple[str, str | None, str | None, str | None]:
     """(Chinese label, form table, key, unit) of an exported column; the last three only for values."""
     table, _, key = column.partition(".")
     if key and table in TABLE_IDS:
@@ -81,7 +81,7 @@ def describe(column: str) -> tuple[str, str | None, str | None, str | None]:
 def codebook(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per exported column: its dataset table, Chinese label, and for values the form's table, key, unit."""
     return pd.DataFrame([{"dataset_table": name, "column": column, **dict(zip(("label", "table", "key", "unit"),
-                                                                            describe(column)))}
+                                                                            column_meaning(column)))}
                          for name, frame in tables.items() for column in frame.columns])
 
 
@@ -144,7 +144,7 @@ def _write_dta(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
         names = {column: stata_name(column) for column in frame.columns}
         if len(set(names.values())) != len(names):
             raise DatasetError(f"two columns of {name} map to the same Stata name", out)
-        labels = {names[c]: describe(c)[0][:80] for c in frame.columns}
+        labels = {names[c]: column_meaning(c)[0][:80] for c in frame.columns}
         path = out / f"{name}.dta"
         frame.rename(columns=names).to_stata(path, write_index=False, version=118, variable_labels=labels)
         paths.append(path)
@@ -327,7 +327,7 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, *, frozen: int, prin
     columns, an autofilter, widths that fit (long text wraps), landscape pages of the first ``printed``
     columns (all by default) fitted to a few pages' width."""
     sheet = book.create_sheet(title)
-    headers = [_HEADERS.get(c) or describe(c)[0] for c in frame.columns]
+    headers = [_HEADERS.get(c) or column_meaning(c)[0] for c in frame.columns]
     sheet.append(headers)
     for row in frame.itertuples(index=False):
         sheet.append([_value(v) for v in row])

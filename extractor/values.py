@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .template import MONEY_UNIT
 
-__all__ = ["Parsed", "parse_value", "looks_like_value", "squeeze", "compact", "unit_in", "nfkc"]
+__all__ = ["CellValue", "parse_value", "looks_like_value", "squeeze", "compact", "unit_in", "nfkc"]
 
 #: Printed instead of a zero (besides runs of dashes and slashes).
 ZERO_WORDS = frozenset({"无", "无。", "\\"})
@@ -28,7 +28,7 @@ _HALF_WIDTH = {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}, "\u30
 
 
 @dataclass(frozen=True, slots=True)
-class Parsed:
+class CellValue:
     """A cell read: its value (None when blank or unreadable) and what reading it involved."""
 
     value: int | float | None
@@ -89,7 +89,7 @@ def unit_in(label: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def parse_value(raw: str, unit: str | None = None, printed_unit: str | None = None) -> Parsed:
+def parse_value(raw: str, unit: str | None = None, printed_unit: str | None = None) -> CellValue:
     """Read one cell (cached: a batch reads "0" a million times).
 
     ``unit`` is the unit the record stores the column in (万元 for money),
@@ -98,22 +98,22 @@ def parse_value(raw: str, unit: str | None = None, printed_unit: str | None = No
     """
     text = squeeze(raw)
     if not text:
-        return Parsed(None)
+        return CellValue(None)
     if _is_zero_mark(text):
-        return Parsed(0, note=f"{raw.strip()!r} read as 0")
+        return CellValue(0, note=f"{raw.strip()!r} read as 0")
     match = _number(text)
     if not match:
-        return Parsed(None, note=f"not a number: {raw.strip()!r}", unreadable=True)
+        return CellValue(None, note=f"not a number: {raw.strip()!r}", unreadable=True)
     sign, digits, cell_unit = match.groups()
     number = float(sign + digits)
     if unit == MONEY_UNIT:
         source_unit = cell_unit if cell_unit in _TO_WAN else (printed_unit or MONEY_UNIT)
         factor = _TO_WAN[source_unit]
         note = f"{raw.strip()!r} converted from {source_unit} to {MONEY_UNIT}" if factor != 1.0 else None
-        return Parsed(round(number * factor, 10), note)
+        return CellValue(round(number * factor, 10), note)
     if "." not in digits:
-        return Parsed(int(number))
-    return Parsed(int(number) if number.is_integer() else number)
+        return CellValue(int(number))
+    return CellValue(int(number) if number.is_integer() else number)
 
 
 @lru_cache(maxsize=65536)

@@ -148,7 +148,7 @@ def _table_section(report: ReportPage, table: str, heading: str, numbered: list[
                  tag("ol", join(flags), class_="flags") if flags else tag("p", "本表未发现错误或警告。", class_="ok")])
     crops = report.crops.get(table, [])
     source = join(tag("figure", join([
-        Html(f'<img src="{up(href)}" alt="原文第 {page_no} 页的表格" loading="lazy">'),
+        Html(f'<img src="{up(href)}" alt="原文第 {page_no} 页的表格">'),
         tag("figcaption", f"原文第 {page_no} 页" + ("（框出有问题的单元格）" if flags else ""))]), class_="crop")
         for page_no, href in crops)
     side = tag("div", join([tag("div", grid, class_="grid"), tag("div", source, class_="source")]) if crops

@@ -49,7 +49,7 @@ def write_site(db: str | Path, out: str | Path) -> Path:
         with Dataset(db, read_only=True) as dataset:
             _write_pages(dataset, Path(db).name, out)
     except OSError as exc:
-        raise DatasetError(f"cannot write report: {exc.strerror or exc}", exc.filename or out) from exc
+        raise DatasetError(f"cannot write report: {exc.strerror or exc}", out) from exc
     log.info("review site written to %s", out)
     return out / INDEX
 

@@ -87,21 +87,25 @@ def _carry_breaks(years: Sequence[BodyYear]) -> dict[tuple[int, str], list[Findi
 
 
 def _charts(years: Sequence[BodyYear], breaks: Mapping[tuple[int, str], list[FindingRow]]) -> Html:
+    """Requests received per year (a dashed red line where the carry-over breaks) and the outcomes."""
     labels = [str(y.year) for y in years]
-    broken = sorted({year for year, _ in breaks})
-    marked = [(i, "；".join(f.message for (y, _), found in breaks.items() if y == year.year for f in found))
-              for i, year in enumerate(years) if year.year in broken]
+    marked = [(i, "；".join(f.message for (at, _), found in breaks.items() if at == year.year for f in found))
+              for i, year in enumerate(years) if any(at == year.year for at, _ in breaks)]
+    received_title = f"{row_label('requests', 'new_received')}（总计）"
     received = line_chart(labels, [Series(column_label("requests", _RECEIVED),
                                           [_value(y, "requests", _RECEIVED) for y in years], "#2f6f9f")],
-                          title=f"{row_label('requests', 'new_received')}（总计）", marked=marked)
+                          title=received_title, marked=marked)
+    outcomes_title = "办理结果（总计列）"
     outcomes = column_chart(labels, [Series(label, [_outcome(y.values.get("requests", {}), prefix) for y in years],
                                             color) for (prefix, label), color in zip(OUTCOMES, _OUTCOME_COLORS)],
-                            title="办理结果（总计列）", width=560, height=240, legend=False)
+                            title=outcomes_title, width=560, height=240, legend=False)
     legend = join(tag("span", join([Html(f'<i style="background:{color}"></i>'), Html(label)]), class_="key")
                   for (_, label), color in zip(OUTCOMES, _OUTCOME_COLORS))
-    return tag("div", join([tag("figure", received, id="trend-received"),
-                            tag("figure", join([outcomes, tag("figcaption", legend)]), id="trend-outcomes")]),
-               class_="pair")
+    note = "红色虚线：上年结转与上年报告不符的年度" if marked else ""
+    return tag("div", join([
+        tag("figure", join([tag("h3", received_title), received, tag("figcaption", note)]), id="trend-received"),
+        tag("figure", join([tag("h3", outcomes_title), outcomes, tag("figcaption", legend)]), id="trend-outcomes"),
+    ]), class_="pair")
 
 
 def _rows(years: Sequence[BodyYear]) -> list[tuple[str, str, str]]:
@@ -141,7 +145,7 @@ def _years_table(years: Sequence[BodyYear], breaks: Mapping[tuple[int, str], lis
             stored = y.values.get(table, {}).get(key)
             text = "" if stored is None else number(stored.value) if stored.value is not None else "空白"
             classes = "num" + (" blank" if stored is not None and stored.value is None else "") + (
-                " flag error" if found else "")
+                " flag lead error" if found else "")
             cells.append(tag("td", text, class_=classes,
                              title="\n".join(f"{CODE_LABELS[CARRY]}：{f.message}" for f in found) or None))
         body.append(tag("tr", join(cells)))

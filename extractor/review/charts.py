@@ -95,7 +95,8 @@ def _svg(parts: list[Html], title: str, width: int, height: int) -> Html:
 def column_chart(categories: Sequence[str], series: Sequence[Series], *, title: str,
                  width: int = 640, height: int = 240, legend: bool = True) -> Html:
     """Stacked columns, one per category, with a labelled axis, a tooltip per column part and a legend
-    (``legend`` False: the page prints one, for more series than fit the chart's top line)."""
+    (``legend`` False: the page prints one, for more series than fit the chart's top line); a category
+    no series has a value for (a year without a report) stays empty, without a total."""
     totals = [sum(v or 0 for v in values) for values in zip(*(s.values for s in series))]
     frame = _Frame(width, height, len(categories), _nice_max(max(totals, default=0)))
     bar_w = min(48.0, frame.slot * 0.6)
@@ -110,8 +111,9 @@ def column_chart(categories: Sequence[str], series: Sequence[Series], *, title: 
             if value:
                 parts.append(tag("rect", tag("title", f"{category} {s.name}：{value:,.0f}"), x=f"{x:.1f}",
                                  y=f"{base:.1f}", width=f"{bar_w:.1f}", height=f"{h:.1f}", fill=s.color))
-        parts.append(tag("text", f"{totals[c]:,.0f}", x=f"{frame.x(c):.1f}", y=f"{base - 4:.1f}", class_="value",
-                         text_anchor="middle"))
+        if any(s.values[c] is not None for s in series):
+            parts.append(tag("text", f"{totals[c]:,.0f}", x=f"{frame.x(c):.1f}", y=f"{base - 4:.1f}", class_="value",
+                             text_anchor="middle"))
     return _svg(parts + (_legend(series, width) if legend else []), title, width, height)
 
 

@@ -207,7 +207,7 @@ def coverage_grid(rows: pd.DataFrame, reports: pd.DataFrame) -> Html:
     head = tag("tr", join([tag("th", "机关"), *(tag("th", str(y), class_="num") for y in years)]))
     return join([tag("p", join([Html("图例："), legend]), class_="legend"),
                  tag("div", tag("table", join([tag("thead", head), tag("tbody", join(body))]), id="coverage-grid"),
-                     class_="scroll")])
+                     class_="scroll tall")])
 
 
 def _missing_table(missing: pd.DataFrame) -> Html:

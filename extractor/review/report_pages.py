@@ -19,7 +19,7 @@ from ..record import CODE_LABELS, SEVERITY_LABELS
 from ..template import TABLES, column_label
 from .form import Flag, Stored, form_table, number
 from .markup import Html, join, page, table_html, tag
-from .paths import INDEX, body_page, report_page, up
+from .paths import INDEX, body_page, up
 
 __all__ = ["Copy", "FindingRow", "ReportPage", "flags_of", "render_report", "table_name"]
 

@@ -55,23 +55,22 @@ def write_site(db: str | Path, out: str | Path) -> Path:
 
 
 def _write_pages(dataset: Dataset, source: str, out: Path) -> None:
+    """Every page, in one pass over what a few queries read."""
     reports = _primary_reports(dataset)
     files_frame = dataset.frame("SELECT path, sha256, url, status, copy_of FROM reports "
                                 "WHERE status IN ('ok', 'failed') ORDER BY path")
     copied = _copy_originals(files_frame, out)
-    links = SiteLinks(copied, {r.path: report_page(r.report_id) for r in reports.itertuples()})
-    values = _values(dataset)
-    found = _findings(dataset)
+    values, found = _values(dataset), _findings(dataset)
     for asset in _ASSETS:
         (out / "assets" / asset).write_bytes(files(__package__).joinpath(asset).read_bytes())
+    links = SiteLinks(copied, {r.path: report_page(r.report_id) for r in reports.itertuples()})
     (out / INDEX).write_text(render(_overview_data(dataset, source, reports, links)), encoding="utf-8")
-    pages = frozenset(reports["report_id"])
-    copies = _copies(files_frame, copied)
+    pages, copies = frozenset(reports["report_id"]), _copies(files_frame, copied)
     for r in reports.itertuples():
-        page = ReportPage(r.report_id, _str(r.agency), _str(r.body), _region(r), _int(r.year), r.template or "unknown",
-                          _str(r.format), r.path, _str(r.url), _str(r.parent_url), copied.get(r.path),
-                          values.get(r.report_id, {}), found.get(r.report_id, []), copies.get(r.report_id, []),
-                          pages=pages)
+        page = ReportPage(r.report_id, _str(r.agency), _str(r.body), _region(r.province, r.city, r.county),
+                          _int(r.year), r.template or "unknown", _str(r.format), r.path, _str(r.url),
+                          _str(r.parent_url), copied.get(r.path), values.get(r.report_id, {}),
+                          found.get(r.report_id, []), copies.get(r.report_id, []), pages=pages)
         if r.format == "pdf" and r.path in copied:
             page.crops = _crops(page, out / copied[r.path], out)
         (out / report_page(r.report_id)).write_text(render_report(page), encoding="utf-8")
@@ -79,7 +78,7 @@ def _write_pages(dataset: Dataset, source: str, out: Path) -> None:
         (out / body_page(body.body)).write_text(render_body(body), encoding="utf-8")
 
 
-def items(value: object) -> tuple:
+def _items(value: object) -> tuple:
     """A list column's value as a tuple (DuckDB lists arrive as arrays, or as NA when NULL)."""
     return tuple(value) if isinstance(value, (list, tuple, np.ndarray)) else ()
 
@@ -92,9 +91,9 @@ def _int(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type]
 
 
-def _region(report: object) -> str:
-    return " ".join(p for p in (getattr(report, "province"), getattr(report, "city"), getattr(report, "county"))
-                    if isinstance(p, str))
+def _region(province: object, city: object, county: object) -> str:
+    """A report's region as people write it: 江苏省 淮安市 洪泽区."""
+    return " ".join(part for part in (province, city, county) if isinstance(part, str))
 
 
 # --- Reads -----------------------------------------------------------------------
@@ -108,8 +107,8 @@ def _primary_reports(dataset: Dataset) -> pd.DataFrame:
         f"FROM reports r LEFT JOIN bodies b USING (body) LEFT JOIN (SELECT report_id, "
         f"list(DISTINCT [code, severity]) AS codes FROM findings WHERE severity IN ('error', 'warning') "
         f"GROUP BY report_id) c USING (report_id) WHERE {_PRIMARY} ORDER BY r.agency NULLS LAST, r.year, r.path")
-    frame["names"] = [items(names) for names in frame["names"]]
-    frame["codes"] = [sorted((tuple(pair) for pair in items(codes)), key=lambda p: (p[1] != "error", p[0]))
+    frame["names"] = [_items(names) for names in frame["names"]]
+    frame["codes"] = [sorted((tuple(pair) for pair in _items(codes)), key=lambda p: (p[1] != "error", p[0]))
                       for codes in frame["codes"]]
     return frame
 
@@ -138,7 +137,7 @@ def _findings(dataset: Dataset) -> dict[str, list[FindingRow]]:
     out: dict[str, list[FindingRow]] = {}
     for rid, code, severity, table, keys, message, other, agency, year in frame.itertuples(index=False):
         label = f"{_str(agency) or '（机关未识别）'} {_int(year) or '年度不详'}年" if isinstance(other, str) else None
-        out.setdefault(rid, []).append(FindingRow(code, severity, _str(table), items(keys),
+        out.setdefault(rid, []).append(FindingRow(code, severity, _str(table), _items(keys),
                                                   message or "", _str(other), label))
     return out
 
@@ -175,14 +174,14 @@ def _bodies(dataset: Dataset, reports: pd.DataFrame, values: Mapping[str, Mappin
             found: Mapping[str, list[FindingRow]]) -> Iterable[BodyPage]:
     """Each body with its expected years, oldest first, and each year's primary report."""
     templates = dict(zip(reports["report_id"], reports["template"]))
-    coverage = dataset.table("coverage")
+    years: dict[str, list[BodyYear]] = {}
+    for c in dataset.table("coverage").itertuples():  # ordered by body, year
+        years.setdefault(c.body, []).append(BodyYear(
+            int(c.year), c.status, _str(c.detail), _str(c.report_id), templates.get(c.report_id) or "unknown",
+            values.get(c.report_id, {}), found.get(c.report_id, [])))
     for body in dataset.table("bodies").itertuples():
-        rows = coverage[coverage["body"] == body.body] if len(coverage) else coverage
-        years = [BodyYear(int(c.year), c.status, _str(c.detail), _str(c.report_id),
-                          templates.get(c.report_id) or "unknown", values.get(c.report_id, {}), found.get(c.report_id, []))
-                 for c in rows.sort_values("year").itertuples()]
-        yield BodyPage(body.body, body.name or body.body, body.region or "",
-                       items(body.names), years)
+        yield BodyPage(body.body, body.name or body.body, body.region or "", _items(body.names),
+                       years.get(body.body, []))
 
 
 # --- Files -----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The review site in a real browser: headless Chromium (Debian's ``chromium`` and ``chromium-driver``,
 installed by ``.ci/run``) opens the site from disk as a reviewer would.
 
-The site is built from the bundled samples. Screenshots of the overview and of
+The site is built from the bundled samples and a generated 洪泽 2024 report
+whose 上年结转 does not match 洪泽 2023's 结转下年度 (CARRY_MISMATCH). Screenshots of the overview and of
 洪泽 2023's page are saved as artefacts in the test's temporary folder, or in
 the folder ``XXGK_SCREENSHOTS`` names (``XXGK_SCREENSHOTS=docs`` makes the two
 the README shows).
@@ -16,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 import pytest
-from conftest import SAMPLES, sample_reports
+from conftest import FIXTURES, SAMPLES, sample_reports
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -28,14 +29,15 @@ from extractor.extract import extract_file
 from extractor.review import write_site
 
 HONGZE = SAMPLES / "hongze_qzf_2023.pdf"
+HONGZE_2024 = FIXTURES / "dataset" / "hongze_2024_generated.html"
 WIDTH = 1400
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The review site of the bundled samples, as ``xxgk report`` writes it."""
+    """The review site of the bundled samples and 洪泽 2024, as ``xxgk report`` writes it."""
     folder = tmp_path_factory.mktemp("review")
-    build(sample_reports(), folder / "samples.duckdb", settings=BuildSettings(jobs=2, timeout=120))
+    build([*sample_reports(), HONGZE_2024], folder / "samples.duckdb", settings=BuildSettings(jobs=2, timeout=120))
     return write_site(folder / "samples.duckdb", folder / "site").parent
 
 
@@ -99,7 +101,8 @@ def test_hongze_appeals_total_is_flagged_with_its_message_beside_the_source_crop
     section = browser.find_element(By.ID, "t-appeals")
     cell = section.find_element(By.CSS_SELECTOR, 'td[data-key="review.total"]')
     crop = section.find_element(By.CSS_SELECTOR, ".source img")
-    message = next(f.message for f in extract_file(HONGZE).findings if f.code == "APPEAL_SUM" and "行政复议" in f.message)
+    message = next(f.message for f in extract_file(HONGZE).findings
+                   if f.code == "APPEAL_SUM" and "行政复议" in f.message)
     flags = [item.text for item in section.find_elements(By.CSS_SELECTOR, "ol.flags li")]
     browser.execute_script("arguments[0].scrollIntoView()", section)
     screenshot(browser, shots / "review-report.png", 900)
@@ -121,8 +124,9 @@ def test_blank_cell_looks_different_from_zero(site: Path, browser: WebDriver) ->
 def test_search_by_name_leaves_the_bodys_reports(site: Path, browser: WebDriver) -> None:
     open_page(browser, site / "index.html")
     browser.find_element(By.ID, "q").send_keys("洪泽")
-    shown = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "#reports tbody tr") if row.is_displayed()]
-    assert len(shown) == 1 and "洪泽区人民政府" in shown[0]
+    shown = [row.find_elements(By.TAG_NAME, "td")[1].text
+             for row in browser.find_elements(By.CSS_SELECTOR, "#reports tbody tr") if row.is_displayed()]
+    assert shown == ["洪泽区人民政府", "洪泽区人民政府"]
 
 
 def test_year_filter_leaves_that_years_reports(site: Path, browser: WebDriver) -> None:
@@ -131,6 +135,31 @@ def test_year_filter_leaves_that_years_reports(site: Path, browser: WebDriver) -
     years = {row.find_elements(By.TAG_NAME, "td")[3].text
              for row in browser.find_elements(By.CSS_SELECTOR, "#reports tbody tr") if row.is_displayed()}
     assert years == {"2024"}
+
+
+def body_page(site: Path, name: str) -> lxml.html.HtmlElement:
+    index = lxml.html.parse(str(site / "index.html")).getroot()
+    return lxml.html.parse(str(site / index.xpath(f'//table[@id="coverage-grid"]//a[.="{name}"]/@href')[0])).getroot()
+
+
+def test_body_page_marks_the_carry_over_that_breaks(site: Path) -> None:
+    page = body_page(site, "洪泽区人民政府")
+    cell = page.xpath('//td[@data-key="requests.carried_over.total"][@data-year="2024"]')[0]
+    assert ("flag" in cell.get("class").split(), cell.text_content()) == (True, "5")
+    assert "2023年报告四、结转下年度继续办理 / 总计为0" in cell.get("title")
+
+
+def test_body_page_trend_marks_the_year_of_the_break(site: Path) -> None:
+    chart = body_page(site, "洪泽区人民政府").get_element_by_id("trend-received")
+    assert [mark.xpath("./title")[0].text_content().count("上年结转") >= 1 for mark in chart.find_class("mark")] == [True]
+
+
+def test_overview_lists_the_carry_over_break_with_body_and_both_years(site: Path) -> None:
+    index = lxml.html.parse(str(site / "index.html")).getroot()
+    rows = [[td.text_content() for td in tr.xpath("./td")]
+            for tr in index.get_element_by_id("cross-findings").xpath("./tbody/tr")]
+    carry = [row for row in rows if "CARRY_MISMATCH" in row[0]]
+    assert {(row[2], row[3].split()[-1]) for row in carry} == {("2024", "2023")}
 
 
 def pages(site: Path) -> list[Path]:

@@ -146,7 +146,7 @@ def _years_table(years: Sequence[BodyYear], breaks: Mapping[tuple[int, str], lis
             text = "" if stored is None else number(stored.value) if stored.value is not None else "空白"
             classes = "num" + (" blank" if stored is not None and stored.value is None else "") + (
                 " flag lead error" if found else "")
-            cells.append(tag("td", text, class_=classes,
+            cells.append(tag("td", text, class_=classes, data_key=f"{table}.{key}", data_year=y.year,
                              title="\n".join(f"{CODE_LABELS[CARRY]}：{f.message}" for f in found) or None))
         body.append(tag("tr", join(cells)))
     return tag("div", tag("table", join([tag("thead", tag("tr", join(head))), tag("tbody", join(body))]),

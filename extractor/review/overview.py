@@ -84,6 +84,7 @@ class ReportData:
     sums: pd.DataFrame
     #: The primary reports (report_id, body, name, agency, province, city, county, year, format, codes).
     reports: pd.DataFrame
+    #: Every expected body-year (the ``coverage`` table) with its body's name.
     coverage: pd.DataFrame
     #: The findings across reports, each with its report's and the other report's body, agency and year.
     cross: pd.DataFrame
@@ -189,7 +190,8 @@ def coverage_grid(rows: pd.DataFrame, reports: pd.DataFrame) -> Html:
     for body_id, group in rows.groupby("body", sort=True):
         by_year = {int(r.year): r for r in group.itertuples()}
         first = group.iloc[0]
-        cells = [tag("th", tag("a", _name(first["agency"]), href=body_page(body_id)), scope="row", class_="name")]
+        cells = [tag("th", tag("a", _name(first["name"]), href=body_page(body_id)), scope="row", class_="name",
+                     title=f"{first['agency']}（{first['region']}）")]
         for year in years:
             row = by_year.get(year)
             if row is None:
@@ -199,9 +201,9 @@ def coverage_grid(rows: pd.DataFrame, reports: pd.DataFrame) -> Html:
             content = (tag("a", label, href=pages[row.report_id]) if row.status == "present" and row.report_id in pages
                        else label)
             cells.append(tag("td", content, class_=f"cov {row.status}",
-                             title=f"{first['agency']} {year}年：{label}" + (f"（{row.detail}）" if
-                                                                            isinstance(row.detail, str) else "")))
-        body.append(tag("tr", join(cells), data_names=f"{first['agency']} {body_id}"))
+                             title=f"{first['name']} {year}年：{label}" + (f"（{row.detail}）" if
+                                                                          isinstance(row.detail, str) else "")))
+        body.append(tag("tr", join(cells), data_names=f"{first['name']} {first['agency']} {body_id}"))
     if not body:
         return tag("p", "无", id="coverage-grid", class_="empty")
     head = tag("tr", join([tag("th", "机关"), *(tag("th", str(y), class_="num") for y in years)]))

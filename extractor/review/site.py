@@ -164,7 +164,8 @@ def _overview_data(dataset: Dataset, source: str, reports: pd.DataFrame, links: 
         sums=pd.concat([dataset.yearly_sums("requests", (NEW_RECEIVED, RESULTS_TOTAL, *DENIED)),
                         dataset.yearly_sums("appeals", APPEAL_TOTALS)], ignore_index=True),
         reports=reports,
-        coverage=dataset.table("coverage"),
+        coverage=dataset.frame("SELECT c.*, coalesce(b.name, c.agency) AS name FROM coverage c "
+                               "LEFT JOIN bodies b USING (body) ORDER BY c.body, c.year"),
         cross=cross,
         links=links,
     )

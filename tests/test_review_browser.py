@@ -198,6 +198,15 @@ def test_every_link_of_every_page_is_a_file_of_the_site(site: Path) -> None:
     assert broken_links(site) == []
 
 
+def test_no_page_repeats_an_id(site: Path) -> None:
+    repeated = {}
+    for page in pages(site):
+        ids = lxml.html.parse(str(page)).getroot().xpath("//@id")
+        if len(ids) != len(set(ids)):
+            repeated[page.name] = sorted({i for i in ids if ids.count(i) > 1})
+    assert repeated == {}
+
+
 def test_site_copied_elsewhere_opens_its_report_and_crop(site: Path, browser: WebDriver,
                                                          tmp_path: Path) -> None:
     copy = shutil.copytree(site, tmp_path / "mailed")

@@ -82,7 +82,7 @@ class ReportData:
     finding_counts: pd.DataFrame
     arithmetic: pd.DataFrame
     sums: pd.DataFrame
-    #: The primary reports (report_id, body, name, agency, province, city, county, year, format, codes).
+    #: The primary reports (report_id, body, name, names, agency, province, region, year, format, codes).
     reports: pd.DataFrame
     #: Every expected body-year (the ``coverage`` table) with its body's name.
     coverage: pd.DataFrame
@@ -229,11 +229,10 @@ def report_list(data: ReportData) -> Html:
     rows, index = [], []
     for i, r in enumerate(reports.itertuples()):
         codes = list(r.codes)
-        region = " ".join(p for p in (r.province, r.city, r.county) if isinstance(p, str))
         rows.append(tag("tr", join([
             tag("td", tag("a", _name(r.agency), href=report_page(r.report_id))),
             tag("td", tag("a", _name(r.name), href=body_page(r.body)) if isinstance(r.body, str) else _UNKNOWN),
-            tag("td", region or _UNKNOWN), tag("td", year_label(r.year), class_="num"), tag("td", _name(r.format)),
+            tag("td", r.region or _UNKNOWN), tag("td", year_label(r.year), class_="num"), tag("td", _name(r.format)),
             tag("td", join(tag("span", c, class_=f"code {s}", title=CODE_LABELS.get(c, c)) for c, s in codes)),
         ]), id=f"r{i}"))
         index.append({"row": f"r{i}", "names": " ".join(filter(None, (_text_or(r.agency), _text_or(r.name),

@@ -19,7 +19,7 @@ from ..record import CODE_LABELS, SEVERITY_LABELS
 from ..template import TABLES, column_label
 from .form import Flag, Stored, form_table, number
 from .markup import Html, join, page, table_html, tag
-from .paths import INDEX, body_page, up
+from .paths import INDEX, body_page, report_page, up
 
 __all__ = ["Copy", "FindingRow", "ReportPage", "flags_of", "render_report", "table_name"]
 
@@ -72,19 +72,19 @@ class ReportPage:
     pages: frozenset[str] = frozenset()
 
 
-def flags_of(findings: Sequence[FindingRow]) -> tuple[list[tuple[FindingRow, Flag | None]], dict[str, list[Flag]]]:
+def flags_of(findings: Sequence[FindingRow]) -> tuple[list[tuple[FindingRow, Flag | None]],
+                                                      dict[str, dict[str, list[Flag]]]]:
     """Each finding with its number on the page (errors and warnings only: 提示 such as CELL_BLANK name
-    whole tables), and the flags on each ``table.key``."""
+    whole tables), and the flags on each cell, table -> key -> flags."""
     numbered: list[tuple[FindingRow, Flag | None]] = []
-    by_cell: dict[str, list[Flag]] = {}
+    by_cell: dict[str, dict[str, list[Flag]]] = {}
     for finding in findings:
         flag = None
         if finding.severity in _FLAGGED:
             flag = Flag(sum(f is not None for _, f in numbered) + 1, finding.code, finding.severity, finding.message,
                         finding.keys)
-            for key in finding.keys:
-                if finding.table:
-                    by_cell.setdefault(f"{finding.table}.{key}", []).append(flag)
+            for key in finding.keys if finding.table else ():
+                by_cell.setdefault(finding.table, {}).setdefault(key, []).append(flag)
         numbered.append((finding, flag))
     return numbered, by_cell
 
@@ -96,18 +96,21 @@ def table_name(values: Mapping[str, Stored]) -> str | None:
     return names.most_common(1)[0][0] if names else None
 
 
-def _finding_item(finding: FindingRow, flag: Flag | None, pages: frozenset[str]) -> Html:
+def _finding_item(finding: FindingRow, flag: Flag | None, pages: frozenset[str], anchor: bool = False) -> Html:
+    """A finding as a list item: its number, severity, Chinese label and code, message, and the report it
+    compares against; ``anchor`` gives it the id its cells link to (the list beside its table)."""
     other = Html("")
     if finding.other_report_id:
         label = finding.other_label or finding.other_report_id
-        other = join([Html("；相关报告："), tag("a", label, href=f"{finding.other_report_id}.html")
-                      if finding.other_report_id in pages else tag("span", label)])
+        href = PurePosixPath(report_page(finding.other_report_id)).name  # a neighbour in reports/
+        other = join([Html("；相关报告："), tag("a", label, href=href) if finding.other_report_id in pages
+                      else tag("span", label)])
     return tag("li", join([
         tag("span", f"[{flag.number}]" if flag else "", class_="no"),
         tag("span", SEVERITY_LABELS.get(finding.severity, finding.severity), class_=f"sev {finding.severity}"),
         tag("b", f"{CODE_LABELS.get(finding.code, finding.code)}（{finding.code}）"), Html(" "),
         tag("span", finding.message), other,
-    ]), id=f"f{flag.number}" if flag else None, class_=finding.severity)
+    ]), id=f"f{flag.number}" if flag and anchor else None, class_=finding.severity)
 
 
 def _sources(report: ReportPage) -> Html:
@@ -137,19 +140,19 @@ def _values_table(table: str, values: Mapping[str, Stored]) -> Html:
 
 
 def _table_section(report: ReportPage, table: str, heading: str, numbered: list[tuple[FindingRow, Flag | None]],
-                   by_cell: Mapping[str, list[Flag]]) -> Html:
+                   flags: Mapping[str, list[Flag]]) -> Html:
+    """One standard table: the form's grid and its findings' messages, beside its crops; then its values'
+    sources."""
     values = report.values.get(table, {})
     if not values:
         return tag("section", join([tag("h2", heading), tag("p", "报告中未找到此表。", class_="empty")]), id=f"t-{table}")
-    flags = [_finding_item(f, flag, report.pages) for f, flag in numbered if f.table == table and flag]
-    grid = join([tag("div", form_table(table, report.template, values,
-                                       {k.split(".", 1)[1]: v for k, v in by_cell.items() if k.startswith(f"{table}.")}),
-                     class_="scroll"),
-                 tag("ol", join(flags), class_="flags") if flags else tag("p", "本表未发现错误或警告。", class_="ok")])
+    listed = [_finding_item(f, flag, report.pages, anchor=True) for f, flag in numbered if f.table == table and flag]
+    grid = join([tag("div", form_table(table, report.template, values, flags), class_="scroll"),
+                 tag("ol", join(listed), class_="flags") if listed else tag("p", "本表未发现错误或警告。", class_="ok")])
     crops = report.crops.get(table, [])
     source = join(tag("figure", join([
         Html(f'<img src="{up(href)}" alt="原文第 {page_no} 页的表格">'),
-        tag("figcaption", f"原文第 {page_no} 页" + ("（框出有问题的单元格）" if flags else ""))]), class_="crop")
+        tag("figcaption", f"原文第 {page_no} 页" + ("（框出有问题的单元格）" if listed else ""))]), class_="crop")
         for page_no, href in crops)
     side = tag("div", join([tag("div", grid, class_="grid"), tag("div", source, class_="source")]) if crops
                else tag("div", grid, class_="grid"), class_="side")
@@ -178,6 +181,6 @@ def render_report(report: ReportPage) -> str:
         tag("section", join([tag("h2", f"本报告的问题（{len(listed)} 条）"),
                              tag("ol", join(listed), class_="findings") if listed else tag("p", "无", class_="ok")]),
             id="report-findings"),
-        *(_table_section(report, spec.id, spec.heading, numbered, by_cell) for spec in TABLES),
+        *(_table_section(report, spec.id, spec.heading, numbered, by_cell.get(spec.id, {})) for spec in TABLES),
     ]))
     return page(f"{title} · xxgk 审阅", body, root="../")

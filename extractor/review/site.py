@@ -67,7 +67,7 @@ def _write_pages(dataset: Dataset, source: str, out: Path) -> None:
     (out / INDEX).write_text(render(_overview_data(dataset, source, reports, links)), encoding="utf-8")
     pages, copies = frozenset(reports["report_id"]), _copies(files_frame, copied)
     for r in reports.itertuples():
-        page = ReportPage(r.report_id, _str(r.agency), _str(r.body), _region(r.province, r.city, r.county),
+        page = ReportPage(r.report_id, _str(r.agency), _str(r.body), r.region,
                           _int(r.year), r.template or "unknown", _str(r.format), r.path, _str(r.url),
                           _str(r.parent_url), copied.get(r.path), values.get(r.report_id, {}),
                           found.get(r.report_id, []), copies.get(r.report_id, []), pages=pages)
@@ -108,6 +108,7 @@ def _primary_reports(dataset: Dataset) -> pd.DataFrame:
         f"list(DISTINCT [code, severity]) AS codes FROM findings WHERE severity IN ('error', 'warning') "
         f"GROUP BY report_id) c USING (report_id) WHERE {_PRIMARY} ORDER BY r.agency NULLS LAST, r.year, r.path")
     frame["names"] = [_items(names) for names in frame["names"]]
+    frame["region"] = [_region(*parts) for parts in zip(frame["province"], frame["city"], frame["county"])]
     frame["codes"] = [sorted((tuple(pair) for pair in _items(codes)), key=lambda p: (p[1] != "error", p[0]))
                       for codes in frame["codes"]]
     return frame

@@ -16,7 +16,7 @@ from ..record import CODE_LABELS
 from ..template import REQUEST_ROWS, TABLES, active_blocks, all_keys, column_label, form_request_rows, row_label
 from .charts import Series, column_chart, line_chart
 from .form import Stored, number
-from .markup import Html, join, page, tag
+from .markup import Html, join, page, tag, text
 from .paths import INDEX, report_page, up
 from .report_pages import FindingRow
 
@@ -99,7 +99,7 @@ def _charts(years: Sequence[BodyYear], breaks: Mapping[tuple[int, str], list[Fin
     outcomes = column_chart(labels, [Series(label, [_outcome(y.values.get("requests", {}), prefix) for y in years],
                                             color) for (prefix, label), color in zip(OUTCOMES, _OUTCOME_COLORS)],
                             title=outcomes_title, width=560, height=240, legend=False)
-    legend = join(tag("span", join([Html(f'<i style="background:{color}"></i>'), Html(label)]), class_="key")
+    legend = join(tag("span", join([Html(f'<i style="background:{color}"></i>'), text(label)]), class_="key")
                   for (_, label), color in zip(OUTCOMES, _OUTCOME_COLORS))
     note = "红色虚线：上年结转与上年报告不符的年度" if marked else ""
     return tag("div", join([
@@ -156,11 +156,12 @@ def _years_table(years: Sequence[BodyYear], breaks: Mapping[tuple[int, str], lis
 def render_body(body: BodyPage) -> str:
     """The body's page (in ``bodies/``: links go up one folder)."""
     breaks = _carry_breaks(body.years)
-    listed = [tag("li", join([tag("b", f"{y.year}年 "), Html(f.message)]), class_="error")
+    listed = [tag("li", join([tag("b", f"{y.year}年 "), tag("span", f.message)]), class_="error")
               for y in body.years for f in y.findings if f.code == CARRY]
     main = tag("main", join([
         tag("nav", tag("a", "总览", href=up(INDEX))),
-        tag("h1", body.name), tag("p", f"地区 {body.region}；报告中出现过的名称：{'、'.join(body.names) or '—'}", class_="sub"),
+        tag("h1", body.name),
+        tag("p", f"地区 {body.region}；报告中出现过的名称：{'、'.join(body.names) or '—'}", class_="sub"),
         tag("section", join([tag("h2", "趋势"), _charts(body.years, breaks)]), id="trends"),
         tag("section", join([tag("h2", f"上年结转与上年报告不符（{len(listed)} 处）"),
                              tag("ol", join(listed), class_="findings") if listed else tag("p", "无", class_="ok")]),

@@ -125,7 +125,8 @@ def _requests(keys: set[str], values: Mapping[str, Stored], flags: Mapping[str, 
     head = join([
         tag("tr", join([tag("th", "", rowspan=3, class_="corner"),
                         tag("th", REQUEST_HEADER_LABELS[0], colspan=len(REQUEST_COLUMNS))])),
-        tag("tr", join([tag("th", people.text, rowspan=2), tag("th", REQUEST_HEADER_LABELS[1], colspan=len(organisations)),
+        tag("tr", join([tag("th", people.text, rowspan=2),
+                        tag("th", REQUEST_HEADER_LABELS[1], colspan=len(organisations)),
                         tag("th", total.text, rowspan=2)])),
         tag("tr", join(tag("th", c.text) for c in organisations)),
     ])

@@ -260,11 +260,13 @@ def _search_form(data: ReportData) -> Html:
     codes = sorted({c for codes in data.reports["codes"] for c, _ in codes})
 
     def select(id: str, label: str, options: list[tuple[str, str]]) -> Html:
-        choices = join([tag("option", "全部", value=""), *(tag("option", text, value=value) for value, text in options)])
+        choices = join([tag("option", "全部", value=""),
+                        *(tag("option", text, value=value) for value, text in options)])
         return tag("label", join([Html(label), tag("select", choices, id=id)]))
 
     return tag("form", join([
-        tag("label", join([Html("机关名称"), Html('<input type="search" id="q" placeholder="输入机关名称，如 洪泽">')])),
+        tag("label", join([Html("机关名称"),
+                           Html('<input type="search" id="q" placeholder="输入机关名称，如 洪泽">')])),
         select("province", "省份", [(p, p) for p in provinces]),
         select("year", "年度", [(y, y) for y in years]),
         select("code", "问题", [(c, _code(c)) for c in codes]),
@@ -287,7 +289,8 @@ def _findings_table(data: ReportData, findings: pd.DataFrame, id: str) -> Html:
                f"{COLUMN_LABELS['path']} / {COLUMN_LABELS['url']}")
     rows = [(_report_link(data.links, first.path, _name(first.agency)), year_label(first.year),
              " ".join(dict.fromkeys(group["code"])),
-             join(tag("div", message) for message in group["message"]), _source_links(data.links, first.path, first.url))
+             join(tag("div", message) for message in group["message"]),
+             _source_links(data.links, first.path, first.url))
             for first, group in ((next(group.itertuples()), group)
                                  for _, group in findings.groupby("path", sort=False))]
     return table_html(headers, rows, id=id)

@@ -83,8 +83,9 @@ def flags_of(findings: Sequence[FindingRow]) -> tuple[list[tuple[FindingRow, Fla
         if finding.severity in _FLAGGED:
             flag = Flag(sum(f is not None for _, f in numbered) + 1, finding.code, finding.severity, finding.message,
                         finding.keys)
-            for key in finding.keys if finding.table else ():
-                by_cell.setdefault(finding.table, {}).setdefault(key, []).append(flag)
+            cells = by_cell.setdefault(finding.table, {}) if finding.table else {}
+            for key in finding.keys:
+                cells.setdefault(key, []).append(flag)
         numbered.append((finding, flag))
     return numbered, by_cell
 
@@ -123,7 +124,8 @@ def _sources(report: ReportPage) -> Html:
     if report.parent_url:
         items.append(tag("li", join([Html("所在网页："), tag("a", report.parent_url, href=report.parent_url)])))
     for copy in report.copies:
-        link = tag("a", PurePosixPath(copy.path).name, href=up(copy.href)) if copy.href else PurePosixPath(copy.path).name
+        name = PurePosixPath(copy.path).name
+        link = tag("a", name, href=up(copy.href)) if copy.href else tag("span", name)
         items.append(tag("li", join([Html("同一报告的其他文件："), link,
                                      *([Html(" "), tag("a", copy.url, href=copy.url)] if copy.url else [])])))
     return tag("ul", join(items), class_="sources")
@@ -145,10 +147,12 @@ def _table_section(report: ReportPage, table: str, heading: str, numbered: list[
     sources."""
     values = report.values.get(table, {})
     if not values:
-        return tag("section", join([tag("h2", heading), tag("p", "报告中未找到此表。", class_="empty")]), id=f"t-{table}")
+        missing = tag("p", "报告中未找到此表。", class_="empty")
+        return tag("section", join([tag("h2", heading), missing]), id=f"t-{table}")
     listed = [_finding_item(f, flag, report.pages, anchor=True) for f, flag in numbered if f.table == table and flag]
     grid = join([tag("div", form_table(table, report.template, values, flags), class_="scroll"),
-                 tag("ol", join(listed), class_="flags") if listed else tag("p", "本表未发现错误或警告。", class_="ok")])
+                 tag("ol", join(listed), class_="flags") if listed
+                 else tag("p", "本表未发现错误或警告。", class_="ok")])
     crops = report.crops.get(table, [])
     source = join(tag("figure", join([
         Html(f'<img src="{up(href)}" alt="原文第 {page_no} 页的表格">'),
@@ -167,12 +171,12 @@ def render_report(report: ReportPage) -> str:
     if report.body:
         crumbs.append(tag("a", "本机关各年度", href=up(body_page(report.body))))
     meta = "　".join(filter(None, (report.region, f"表格版本 {report.template}", f"格式 {report.format or '不详'}")))
-    legend = tag("p", join([Html("图例："), tag("span", "12", class_="num sample"), tag("span", "0", class_="num sample"),
-                            tag("span", "空白", class_="num sample blank"), Html("＝未填写（不是 0）"),
-                            tag("span", "未找到", class_="num sample absent"),
-                            tag("span", "错误", class_="num sample flag error"),
-                            tag("span", "警告", class_="num sample flag warning"),
-                            Html("（虚线：参与核对的其他单元格）；将鼠标停在单元格上可见原文与位置。")]), class_="legend")
+    legend = tag("p", join([
+        Html("图例："), tag("span", "12", class_="num sample"), tag("span", "0", class_="num sample"),
+        tag("span", "空白", class_="num sample blank"), Html("＝未填写（不是 0）"),
+        tag("span", "未找到", class_="num sample absent"), tag("span", "错误", class_="num sample flag error"),
+        tag("span", "警告", class_="num sample flag warning"),
+        Html("（虚线：参与核对的其他单元格）；将鼠标停在单元格上可见原文与位置。")]), class_="legend")
     listed = [_finding_item(f, flag, report.pages) for f, flag in numbered]
     body = tag("main", join([
         tag("nav", join(crumbs)),

@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterable, Mapping
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,8 +88,9 @@ def _str(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _int(value: object) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type]
+def _int(value: Any) -> int | None:
+    """A year as pandas gives it (a number, or its NA), hence ``Any``."""
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _region(province: object, city: object, county: object) -> str:

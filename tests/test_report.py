@@ -22,6 +22,7 @@ from extractor.dataset import COLUMN_LABELS
 from extractor.extract import extract_file
 from extractor.review import write_site
 from extractor.review.charts import Series, column_chart
+from extractor.review.locations import location_text
 from extractor.review.overview import DENIED
 from extractor.template import column_label, row_label
 
@@ -154,6 +155,10 @@ def test_report_command_names_the_folder_it_cannot_write(built: Path, tmp_path: 
     out = blocker / "review"
     result = CliRunner().invoke(main, ["report", "--db", str(built), "--out", str(out)])
     assert (result.exit_code, result.output) == (1, f"xxgk: {out}: cannot write report: Not a directory\n")
+
+
+def test_value_location_reads_in_chinese() -> None:
+    assert location_text("page 4 table 3 row 4 col 5") == "第4页 表3 第4行 第5列"
 
 
 def test_chart_axis_rises_in_round_steps_to_a_round_top() -> None:

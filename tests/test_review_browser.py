@@ -113,6 +113,13 @@ def test_hongze_appeals_total_is_flagged_with_its_message_beside_the_source_crop
     assert box(crop)["left"] > box(cell)["right"] and box(crop)["top"] < box(cell)["bottom"]
 
 
+def test_each_value_shows_its_raw_text_and_where_it_was_read(site: Path) -> None:
+    page = lxml.html.parse(str(report_page(site, HONGZE))).getroot()
+    rows = [[td.text_content() for td in tr.xpath("./td")] for tr in page.get_element_by_id("values-appeals").xpath(
+        "./tbody/tr")]
+    assert next(row for row in rows if row[0] == "行政复议 / 总计")[1:4] == ["0", "0", "第4页 表3 第4行 第5列"]
+
+
 def test_blank_cell_looks_different_from_zero(site: Path, browser: WebDriver) -> None:
     open_page(browser, report_page(site, SAMPLES / "shanghai_szfbgt_2019.html"))
     blank = browser.find_element(By.CSS_SELECTOR, "table.form td.blank")

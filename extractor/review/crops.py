@@ -10,7 +10,6 @@ of text has no boxes: its whole page is shown instead.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from ..errors import XxgkError
 from ..readers import read_document
 from ..readers.pdfium_calls import PDFIUM_LOCK
 
-__all__ = ["Crop", "Mark", "cell_at", "table_crops"]
+__all__ = ["Crop", "Mark", "table_crops"]
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,6 @@ _SCALE = 2.0
 #: Points of page kept around a table: more above, for the heading printed over it.
 _MARGIN = (6.0, 30.0, 6.0, 6.0)
 _BOX = {"error": (200, 40, 30), "warning": (224, 140, 0)}
-_LOCATION = re.compile(r"^(?P<table>.+) row (?P<row>\d+) col (?P<col>\d+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +48,6 @@ class Mark:
 
     severity: str
     lead: bool
-
-
-def cell_at(location: str | None) -> tuple[str, int, int] | None:
-    """The table name and 0-based row and column a value's location names, if it names a cell."""
-    found = _LOCATION.match(location or "")
-    return (found["table"], int(found["row"]) - 1, int(found["col"]) - 1) if found else None
 
 
 def table_crops(pdf: Path, boxes: Mapping[str, Mapping[tuple[int, int], Mark]], out: Path) -> dict[str, list[Crop]]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ..template import (ACTIVE_HEADER_LABELS, APPEAL_GROUPS, APPEAL_HEADER_LABELS, APPEAL_RESULTS,
                         REQUEST_COLUMNS, REQUEST_HEADER_LABELS, TEMPLATES, active_blocks, column_heading,
                         column_label, form_request_rows, row_label, table_keys)
+from .locations import location_text
 from .markup import Html, join, tag
 
 __all__ = ["Flag", "Stored", "form_table", "number"]
@@ -66,10 +67,10 @@ def _cell(table: str, key: str, values: Mapping[str, Stored], flags: Mapping[str
         content, tip = Html("未找到"), "报告中未找到此单元格"
     elif stored.value is None:
         classes.append("blank")
-        content, tip = Html("空白"), f"空白（未填写，不是 0）；位置：{stored.location or '不详'}"
+        content, tip = Html("空白"), f"空白（未填写，不是 0）；位置：{location_text(stored.location)}"
     else:
         content = Html(number(stored.value))
-        tip = f"原文：{stored.raw or ''}；位置：{stored.location or '不详'}"
+        tip = f"原文：{stored.raw or ''}；位置：{location_text(stored.location)}"
         if stored.note:
             tip += f"；说明：{stored.note}"
     if marks:

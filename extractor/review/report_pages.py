@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from ..record import CODE_LABELS, SEVERITY_LABELS
 from ..template import TABLES, column_label
 from .form import Flag, Stored, form_table, number
+from .locations import location_text
 from .markup import Html, join, page, table_html, tag
 from .paths import INDEX, body_page, report_page, up
 
@@ -134,7 +135,7 @@ def _sources(report: ReportPage) -> Html:
 def _values_table(table: str, values: Mapping[str, Stored]) -> Html:
     """Every value of the table with its raw text, where it was read and how its label matched."""
     rows = [(column_label(table, key), number(v.value) if v.value is not None else "空白", v.raw or "",
-             v.location or "", f"{v.label or ''}（{v.score:.0f}）" if v.score is not None else v.label or "",
+             location_text(v.location), f"{v.label or ''}（{v.score:.0f}）" if v.score is not None else v.label or "",
              v.note or "") for key, v in values.items()]
     return tag("details", join([tag("summary", f"原文与位置（{len(rows)} 个单元格）"),
                                 table_html(("单元格", "数值", "原文", "位置", "匹配标签（得分）", "说明"), rows,

@@ -24,8 +24,9 @@ import pandas as pd
 from ..dataset import Dataset
 from ..errors import DatasetError
 from .body_pages import BodyPage, BodyYear, render_body
-from .crops import Mark, cell_at, table_crops
+from .crops import Mark, table_crops
 from .form import Stored
+from .locations import cell_at
 from .overview import ARITHMETIC_CODES, APPEAL_TOTALS, DENIED, NEW_RECEIVED, RESULTS_TOTAL, TABLE_MISSING
 from .overview import ReportData, SiteLinks, render
 from .paths import INDEX, body_page, crops_of, original_file, report_page
@@ -74,6 +75,8 @@ def _write_pages(dataset: Dataset, source: str, out: Path) -> None:
                           found.get(r.report_id, []), copies.get(r.report_id, []), pages=pages)
         if r.format == "pdf" and r.path in copied:
             page.crops = _crops(page, out / copied[r.path], out)
+        elif r.format == "image" and r.path in copied:  # a table posted as a picture is its own source
+            page.crops = {table: [(1, copied[r.path])] for table in page.values}
         (out / report_page(r.report_id)).write_text(render_report(page), encoding="utf-8")
     for body in _bodies(dataset, reports, values, found):
         (out / body_page(body.body)).write_text(render_body(body), encoding="utf-8")

@@ -149,6 +149,15 @@ def test_report_command_writes_the_site_and_prints_its_overview(built: Path, tmp
     assert lxml.html.parse(str(out / "index.html")).getroot().get_element_by_id("headline") is not None
 
 
+def test_site_written_again_keeps_no_page_of_a_report_gone(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "review"
+    write_site(built, out)
+    gone = out / "reports" / "0000000000000000.html"
+    gone.write_text("a report an earlier dataset held", encoding="utf-8")
+    write_site(built, out)
+    assert (gone.exists(), (out / "index.html").exists()) == (False, True)
+
+
 def test_report_command_names_the_folder_it_cannot_write(built: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "a file"
     blocker.write_text("")

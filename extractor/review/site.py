@@ -39,15 +39,22 @@ log = logging.getLogger(__name__)
 #: A file that stands for its body-year (the predicate ``reports_wide`` holds, without its pivot).
 _PRIMARY = "r.status = 'ok' AND coalesce(r.is_primary, true)"
 _ASSETS = ("style.css", "search.js")
+#: What a site's pages and crops are, by folder: removed before a site is written again.
+_GENERATED = (("reports", "*.html"), ("bodies", "*.html"), ("crops", "*.png"))
 
 
 def write_site(db: str | Path, out: str | Path) -> Path:
-    """Write the review site of the dataset ``db`` into the folder ``out`` (made if missing; files already
-    there are replaced) and return the overview page's path."""
+    """Write the review site of the dataset ``db`` into the folder ``out`` (made if missing) and return the
+    overview page's path. The pages and crops of an earlier site there are removed first, so that none of a
+    report no longer in the dataset stays behind; copies of originals are kept (named by content, they are
+    never stale)."""
     out = Path(out)
     try:
         for folder in ("assets", "reports", "bodies", "files", "crops"):
             (out / folder).mkdir(parents=True, exist_ok=True)
+        for folder, pattern in _GENERATED:
+            for stale in (out / folder).glob(pattern):
+                stale.unlink()
         with Dataset(db, read_only=True) as dataset:
             _write_pages(dataset, Path(db).name, out)
     except OSError as exc:

@@ -21,6 +21,8 @@ def text(value: object) -> Html:
     """A cell's text, escaped; blanks (None, NaN) as a dash."""
     if isinstance(value, Html):
         return value
+    if isinstance(value, str):
+        return Html(escape(value))
     if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
         return Html("—")
     if isinstance(value, float) and value.is_integer():

@@ -4,7 +4,8 @@ For each standard table: the form's grid (``form``) with every flagged cell
 coloured and numbered, the messages of its findings right under it, and beside
 it the crop of the PDF page the table was read from, the same cells boxed
 (``crops``); below, every value's raw text and location in the file. For
-HTML and Word reports the grid is the table as found. The page links the
+HTML and Word reports the grid is the table as found; a table posted as an
+image has the image beside it. The page links the
 original file (copied into the site) and its web address, the body's page,
 and the report's other copies.
 """

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..template import (ACTIVE_HEADER_LABELS, APPEAL_GROUPS, APPEAL_HEADER_LABELS, APPEAL_RESULTS,
                         REQUEST_COLUMNS, REQUEST_HEADER_LABELS, TEMPLATES, active_blocks, column_heading,
-                        column_label, form_request_rows, row_label, table_keys)
+                        column_label, form_request_rows, row_label, table_keys, unit_of)
 from .locations import location_text
 from .markup import Html, join, tag
 
@@ -108,12 +108,18 @@ def _active(keys: set[str], template: str, values: Mapping[str, Stored], flags: 
         span = width - last if last < width - 1 else None
         parts.append(tag("tr", tag("th", block.item, colspan=width + 1, class_="block")))
         parts.append(tag("tr", join([tag("th", ACTIVE_HEADER_LABELS[0]), *(
-            tag("th", column_heading("active", c, rows[0]), colspan=span if i == last else None)
+            tag("th", _heading(rows[0], c), colspan=span if i == last else None)
             for i, c in enumerate(block.columns))])))
         parts += [tag("tr", join([tag("th", row_label("active", row), class_="label"), *(
             _cell("active", f"{row}.{c}", values, flags, span if i == last else None)
             for i, c in enumerate(block.columns))])) for row in rows]
     return tag("table", join(parts), class_="form active")
+
+
+def _heading(row: str, column: str) -> str:
+    """An active-table column heading, with its unit where it has one (本年收费金额（万元）)."""
+    unit = unit_of("active", f"{row}.{column}")
+    return column_heading("active", column, row) + (f"（{unit}）" if unit else "")
 
 
 def _requests(keys: set[str], values: Mapping[str, Stored], flags: Mapping[str, Sequence[Flag]]) -> Html:

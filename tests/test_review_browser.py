@@ -144,6 +144,17 @@ def test_year_filter_leaves_that_years_reports(site: Path, browser: WebDriver) -
     assert years == {"2024"}
 
 
+def test_without_scripts_the_list_shows_every_report_and_no_dead_controls(site: Path, browser: WebDriver) -> None:
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        open_page(browser, site / "index.html")
+        rows = browser.find_elements(By.CSS_SELECTOR, "#reports tbody tr")
+        shown = (browser.find_element(By.ID, "search").is_displayed(), all(row.is_displayed() for row in rows))
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    assert shown == (False, True)
+
+
 def body_page(site: Path, name: str) -> lxml.html.HtmlElement:
     index = lxml.html.parse(str(site / "index.html")).getroot()
     return lxml.html.parse(str(site / index.xpath(f'//table[@id="coverage-grid"]//a[.="{name}"]/@href')[0])).getroot()

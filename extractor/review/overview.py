@@ -37,7 +37,8 @@ from .charts import Series, column_chart
 from .markup import Html, join, page, table_html, tag
 from .paths import body_page, report_page
 
-__all__ = ["ARITHMETIC_CODES", "DENIED", "SiteLinks", "ReportData", "YearFigures", "headline", "render",
+__all__ = ["APPEAL_TOTALS", "ARITHMETIC_CODES", "DENIED", "NEW_RECEIVED", "RESULTS_TOTAL", "TABLE_MISSING", "ReportData",
+           "SiteLinks", "YearFigures", "coverage_grid", "cross_findings", "headline", "render", "report_list",
            "year_label"]
 
 NEW_RECEIVED = "new_received.total"

@@ -20,6 +20,7 @@ from extractor.build import BuildSettings, build
 from extractor.cli import main
 from extractor.dataset import COLUMN_LABELS
 from extractor.extract import extract_file
+from extractor.record import CODE_LABELS
 from extractor.review import write_site
 from extractor.review.charts import Series, column_chart
 from extractor.review.locations import location_text
@@ -31,6 +32,8 @@ GENERATED = [FIXTURES / "generated" / name for name in ("g0003_html.html", "g000
 REPORTS = [*sample_reports(), *GENERATED]
 HONGZE = FIXTURES / "samples" / "hongze_qzf_2023.pdf"
 NEW_RECEIVED = column_label("requests", "new_received.total")
+#: A finding code as the review shows it: its Chinese label, the code after it.
+APPEAL_SUM = f"{CODE_LABELS['APPEAL_SUM']}（APPEAL_SUM）"
 
 
 @pytest.fixture(scope="module")
@@ -96,12 +99,12 @@ def test_appeal_sum_of_hongze_is_listed_with_its_message_and_source(page: lxml.h
     row = page.get_element_by_id("arithmetic").xpath(f'./tbody/tr[.//a/@href="{copy_of(HONGZE)}"]')[0]
     codes = row.xpath("./td[3]")[0].text_content()
     listed = {div.text_content() for div in row.xpath("./td[4]/div")}
-    assert (codes, listed) == ("APPEAL_SUM", {f.message for f in extract_file(HONGZE).findings
-                                              if f.code == "APPEAL_SUM"})
+    assert (codes, listed) == (APPEAL_SUM, {f.message for f in extract_file(HONGZE).findings
+                                            if f.code == "APPEAL_SUM"})
 
 
 def test_findings_are_counted_per_code_and_year(page: lxml.html.HtmlElement) -> None:
-    appeal = next(row for row in rows(page, "finding-counts") if row[COLUMN_LABELS["code"]] == "APPEAL_SUM")
+    appeal = next(row for row in rows(page, "finding-counts") if row[COLUMN_LABELS["code"]] == APPEAL_SUM)
     count = str(sum(f.code == "APPEAL_SUM" for f in extract_file(HONGZE).findings))
     assert (appeal["2023"], appeal["合计"]) == (count, count)
 

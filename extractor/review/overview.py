@@ -289,7 +289,7 @@ def _findings_table(data: ReportData, findings: pd.DataFrame, id: str) -> Html:
     headers = (COLUMN_LABELS["agency"], COLUMN_LABELS["year"], COLUMN_LABELS["code"], COLUMN_LABELS["message"],
                f"{COLUMN_LABELS['path']} / {COLUMN_LABELS['url']}")
     rows = [(_report_link(data.links, first.path, _name(first.agency)), year_label(first.year),
-             " ".join(dict.fromkeys(group["code"])),
+             join(tag("div", _code(code)) for code in dict.fromkeys(group["code"])),
              join(tag("div", message) for message in group["message"]),
              _source_links(data.links, first.path, first.url))
             for first, group in ((next(group.itertuples()), group)
@@ -321,7 +321,7 @@ def findings(data: ReportData) -> Html:
     pivot: dict[tuple[str, str], dict[str, int]] = {}
     for r in counts.itertuples():
         pivot.setdefault((r.code, r.severity), {})[year_label(r.year)] = int(r.n)
-    rows = [(tag("span", code, class_=severity, title=CODE_LABELS.get(code)), SEVERITY_LABELS.get(severity, severity),
+    rows = [(tag("span", _code(code), class_=severity), SEVERITY_LABELS.get(severity, severity),
              *(by_year.get(y) for y in years), sum(by_year.values()))
             for (code, severity), by_year in sorted(pivot.items(), key=lambda item: (item[0][1] != "error", item[0]))]
     table = table_html((COLUMN_LABELS["code"], COLUMN_LABELS["severity"], *years, "合计"), rows,

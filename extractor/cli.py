@@ -267,12 +267,14 @@ def export_command(db: str, fmt: str, out: str) -> None:
 
 @main.command("report")
 @click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="The dataset file.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="The folder to write the review site into (made if missing).")
 def report_command(db: str, out: str) -> None:
-    """Write a self-contained HTML review of the dataset --db: coverage, failures, findings, headline figures."""
-    from .report import write_report
+    """Write the review site of the dataset --db into a folder: an overview (coverage, failures, findings,
+    headline figures), a page per report beside its source, a page per body; open its index.html."""
+    from .review import write_site
 
-    click.echo(str(write_report(db, out)))
+    click.echo(str(write_site(db, out)))
 
 
 @main.command("crawl")

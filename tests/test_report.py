@@ -1,4 +1,4 @@
-"""``xxgk report``: the HTML review of a dataset shows the numbers the dataset holds.
+"""``xxgk report``: the overview page of the review site shows the numbers the dataset holds.
 
 The dataset is built once from the bundled real reports, a few generated ones
 and one broken file; the expected numbers come from the hand-verified
@@ -6,6 +6,7 @@ and one broken file; the expected numbers come from the hand-verified
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,11 @@ from extractor.build import BuildSettings, build
 from extractor.cli import main
 from extractor.dataset import COLUMN_LABELS
 from extractor.extract import extract_file
-from extractor.report import DENIED, Series, column_chart, write_report
+from extractor.record import CODE_LABELS
+from extractor.review import write_site
+from extractor.review.charts import Series, column_chart
+from extractor.review.locations import location_text
+from extractor.review.overview import DENIED
 from extractor.template import column_label, row_label
 
 GENERATED = [FIXTURES / "generated" / name for name in ("g0003_html.html", "g0004_docx.docx", "g0008_pdf.pdf",
@@ -27,6 +32,8 @@ GENERATED = [FIXTURES / "generated" / name for name in ("g0003_html.html", "g000
 REPORTS = [*sample_reports(), *GENERATED]
 HONGZE = FIXTURES / "samples" / "hongze_qzf_2023.pdf"
 NEW_RECEIVED = column_label("requests", "new_received.total")
+#: A finding code as the review shows it: its Chinese label, the code after it.
+APPEAL_SUM = f"{CODE_LABELS['APPEAL_SUM']}（APPEAL_SUM）"
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +49,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def page(built: Path) -> lxml.html.HtmlElement:
-    return lxml.html.parse(str(write_report(built, built.with_suffix(".html")))).getroot()
+    return lxml.html.parse(str(write_site(built, built.parent / "site"))).getroot()
 
 
 def rows(page: lxml.html.HtmlElement, table_id: str) -> list[dict[str, str]]:
@@ -50,6 +57,11 @@ def rows(page: lxml.html.HtmlElement, table_id: str) -> list[dict[str, str]]:
     table = page.get_element_by_id(table_id)
     headers = [th.text_content() for th in table.xpath("./thead/tr/th")]
     return [dict(zip(headers, (td.text_content() for td in tr.xpath("./td")))) for tr in table.xpath("./tbody/tr")]
+
+
+def copy_of(report: Path) -> str:
+    """Where the site keeps its copy of a report file: named by content, so that links survive zipping."""
+    return f"files/{hashlib.sha256(report.read_bytes()).hexdigest()}{report.suffix}"
 
 
 def expected(report: Path) -> dict:
@@ -84,15 +96,15 @@ def test_failed_file_counts_under_its_suffix(page: lxml.html.HtmlElement) -> Non
 
 
 def test_appeal_sum_of_hongze_is_listed_with_its_message_and_source(page: lxml.html.HtmlElement) -> None:
-    row = page.get_element_by_id("arithmetic").xpath(f'./tbody/tr[.//a/@href="{HONGZE.resolve().as_uri()}"]')[0]
+    row = page.get_element_by_id("arithmetic").xpath(f'./tbody/tr[.//a/@href="{copy_of(HONGZE)}"]')[0]
     codes = row.xpath("./td[3]")[0].text_content()
     listed = {div.text_content() for div in row.xpath("./td[4]/div")}
-    assert (codes, listed) == ("APPEAL_SUM", {f.message for f in extract_file(HONGZE).findings
-                                              if f.code == "APPEAL_SUM"})
+    assert (codes, listed) == (APPEAL_SUM, {f.message for f in extract_file(HONGZE).findings
+                                            if f.code == "APPEAL_SUM"})
 
 
 def test_findings_are_counted_per_code_and_year(page: lxml.html.HtmlElement) -> None:
-    appeal = next(row for row in rows(page, "finding-counts") if row[COLUMN_LABELS["code"]] == "APPEAL_SUM")
+    appeal = next(row for row in rows(page, "finding-counts") if row[COLUMN_LABELS["code"]] == APPEAL_SUM)
     count = str(sum(f.code == "APPEAL_SUM" for f in extract_file(HONGZE).findings))
     assert (appeal["2023"], appeal["合计"]) == (count, count)
 
@@ -121,22 +133,44 @@ def test_share_denied_is_denied_over_all_results(page: lxml.html.HtmlElement) ->
     assert shown == f"{share:.1%}"
 
 
-def test_report_needs_no_script_and_no_external_asset(page: lxml.html.HtmlElement) -> None:
-    assert page.xpath("//script | //link | //*[@src] | //iframe | //object") == []
+def test_overview_needs_nothing_from_the_network(page: lxml.html.HtmlElement) -> None:
+    assets = page.xpath("//script/@src | //link/@href | //*[@src]/@src | //iframe | //object")
+    assert [a for a in assets if "://" in a or a.startswith("/")] == []
     assert len(page.xpath("//svg")) == 3
 
 
-def test_report_command_writes_the_file_and_prints_its_path(built: Path, tmp_path: Path) -> None:
-    out = tmp_path / "review.html"
-    result = CliRunner().invoke(main, ["report", "--db", str(built), "--out", str(out)])
-    assert (result.exit_code, result.output.strip()) == (0, str(out))
-    assert lxml.html.parse(str(out)).getroot().get_element_by_id("headline") is not None
+def test_overview_lists_one_report_per_body_year_without_its_script(page: lxml.html.HtmlElement) -> None:
+    rows = page.get_element_by_id("reports").xpath("./tbody/tr")
+    body_years = {(data["agency"], data["year"]) for data in map(expected, REPORTS)}
+    assert (len(rows), [r for r in rows if r.get("hidden") is not None]) == (len(body_years), [])
 
 
-def test_report_command_names_the_file_it_cannot_write(built: Path, tmp_path: Path) -> None:
-    out = tmp_path / "no such folder" / "review.html"
+def test_report_command_writes_the_site_and_prints_its_overview(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "review"
     result = CliRunner().invoke(main, ["report", "--db", str(built), "--out", str(out)])
-    assert (result.exit_code, result.output) == (1, f"xxgk: {out}: cannot write report: No such file or directory\n")
+    assert (result.exit_code, result.output.strip()) == (0, str(out / "index.html"))
+    assert lxml.html.parse(str(out / "index.html")).getroot().get_element_by_id("headline") is not None
+
+
+def test_site_written_again_keeps_no_page_of_a_report_gone(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "review"
+    write_site(built, out)
+    gone = out / "reports" / "0000000000000000.html"
+    gone.write_text("a report an earlier dataset held", encoding="utf-8")
+    write_site(built, out)
+    assert (gone.exists(), (out / "index.html").exists()) == (False, True)
+
+
+def test_report_command_names_the_folder_it_cannot_write(built: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    out = blocker / "review"
+    result = CliRunner().invoke(main, ["report", "--db", str(built), "--out", str(out)])
+    assert (result.exit_code, result.output) == (1, f"xxgk: {out}: cannot write report: Not a directory\n")
+
+
+def test_value_location_reads_in_chinese() -> None:
+    assert location_text("page 4 table 3 row 4 col 5") == "第4页 表3 第4行 第5列"
 
 
 def test_chart_axis_rises_in_round_steps_to_a_round_top() -> None:

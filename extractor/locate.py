@@ -45,11 +45,13 @@ from .template import (
     APPEAL_RESULTS,
     REQUEST_COLUMNS,
     REQUEST_ROWS,
+    ROW_MARKERS,
     TABLES,
     TEMPLATE_MARKERS,
     Label,
     RequestRow,
     TableSpec,
+    elect,
     table_keys,
 )
 from .trace import ActiveRowStep, CandidateStep, HeaderStep, Nearest, PairStep, StreamStep, TableStep, Trace
@@ -386,15 +388,11 @@ def _templates_marked(text: str, column_score: float) -> tuple[str, ...]:
 
 
 def detect_template(active_rows: list[Row], request_keys: set[str], settings: LocateSettings) -> str:
-    """2019 or 2021, from the active table's column labels, else the requests rows."""
-    votes = template_votes(active_rows, settings)
-    if votes["2021"] != votes["2019"]:
-        return max(votes, key=lambda k: votes[k])
-    if any(k.startswith("other.") for k in request_keys):
-        return "2021"
-    if any(k.startswith("other") for k in request_keys):
-        return "2019"
-    return "unknown"
+    """The template whose markers the report prints most: the active table's column labels vote,
+    the requests rows held break a tie (:func:`extractor.template.elect`)."""
+    held = {key.rpartition(".")[0] for key in request_keys}
+    row_votes = {template: len(held.intersection(rows)) for template, rows in ROW_MARKERS.items()}
+    return elect((template_votes(active_rows, settings), row_votes))
 
 
 def template_votes(active_rows: list[Row], settings: LocateSettings) -> dict[str, int]:

@@ -844,11 +844,7 @@ def _nearest_heading(doc: Document, table: str) -> Nearest | None:
 
 
 #: Each table's form rows by key, as a missing row is named (the appeals' rows are its groups).
-_FORM_ROWS: dict[str, dict[str, Label]] = {
-    "requests": {r.key: r for r in REQUEST_ROWS if not r.group},
-    "active": {r.key: r for r in ACTIVE.rows},
-    "appeals": {g.key: g for g in APPEAL_GROUPS},
-}
+_FORM_ROWS: dict[str, dict[str, Label]] = {spec.id: {r.key: r for r in spec.rows if not r.group} for spec in TABLES}
 
 
 def nearest_row(rows: list[Row], table: str, row_key: str) -> Nearest | None:

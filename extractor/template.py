@@ -1,10 +1,14 @@
 """The standard report form (国办公开办函〔2019〕60号 and 〔2021〕30号) as data.
 
-This module is the only place that knows the form: section headings, row and
-column labels with the variants real reports print, the public keys of
-``spec/record.md``, which rows are group headers, and the relations between
-cells (勾稽关系). Readers, the locator, the checks and the dataset all read
-from here; nothing restates a label elsewhere.
+This module is the only place that knows the form: its versions (``FORMS``:
+each template's first year and the labels that tell it apart), section
+headings, row and column labels with the variants real reports print, the
+public keys of ``spec/record.md``, which rows are group headers and which
+templates print each row and block, and the relations between cells
+(勾稽关系: the sums within a report, carry-over and in-force across years).
+Readers, the locator, the checks, the dataset and the generator all read from
+here, by loops over this data; nothing restates a label or a template
+elsewhere, and a new version of the form is an addition to the data.
 
 Keys are ``row.column`` (``denied.state_secret.natural_person``,
 ``licensing.decisions``, ``review.upheld``).

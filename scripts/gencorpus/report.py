@@ -99,8 +99,9 @@ class Report:
 
 def _years(tmpl: str) -> range:
     """The report years a template is for: up to the next template's first year, else to :data:`LAST_YEAR`."""
-    following = [form.first_year for form in template.FORMS if form.first_year > template.first_year(tmpl)]
-    return range(template.first_year(tmpl), following[0] if following else max(LAST_YEAR, template.first_year(tmpl)) + 1)
+    first = template.first_year(tmpl)
+    following = [form.first_year for form in template.FORMS if form.first_year > first]
+    return range(first, following[0] if following else max(LAST_YEAR, first) + 1)
 
 
 def _drifts(turn: int, rng: random.Random) -> frozenset[str]:

@@ -1,10 +1,12 @@
 """The form is data: a new version of it is an addition to extractor/template.py's data, no change to code.
 
-The test makes a copy of the package whose template.py holds a hypothetical
-2027 form — the 2021 form with one more result row in （五）不予处理 — by
-adding one template and one row to the data, then runs the real generator and
-the real extractor on that copy in a subprocess: the reports come out on the
-2027 form, with the new row's values read and summed into （七）总计.
+The first test makes a copy of the package whose template.py holds a
+hypothetical 2027 form — the 2021 form with one more result row in
+（五）不予处理 — by adding one template and one row to the data, then runs the
+real generator and the real extractor on that copy in a subprocess: the
+reports come out on the 2027 form, with the new row's values read and summed
+into （七）总计. The others pin what the data means: a row's templates decide
+the rows a template has, and how a report's template is told and judged.
 """
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ import sys
 from functools import cache
 from pathlib import Path
 
+import pytest
+
+from extractor import template
 from extractor.record import Record
 
 from conftest import ROOT
@@ -85,3 +90,30 @@ def test_a_2027_form_with_one_more_row_is_an_addition_to_the_data(tmp_path_facto
     new_cells = [k for r in records for k, v in r["tables"]["requests"].items() if k.startswith(NEW_ROW + ".") and v]
     assert new_cells, "no report printed a value in the new row: the test would not see it summed"
 
+
+
+@pytest.mark.parametrize("tmpl", template.TEMPLATES)
+def test_a_rows_templates_decide_which_requests_rows_a_template_has(tmpl):
+    rows = {key.rpartition(".")[0] for key in template.table_keys("requests", tmpl)}
+    assert rows == {row.key for row in template.REQUEST_ROWS if not row.group and tmpl in row.templates}
+
+
+def test_the_one_row_other_is_the_2019_forms_and_its_three_rows_the_2021_forms():
+    rows = {t: {key.rpartition(".")[0] for key in template.table_keys("requests", t)} for t in ("2019", "2021")}
+    assert ("other" in rows["2019"], "other.no_correction" in rows["2019"]) == (True, False)
+    assert ("other" in rows["2021"], "other.no_correction" in rows["2021"]) == (False, True)
+
+
+@pytest.mark.parametrize("rounds,elected", [
+    (({"2019": 1, "2021": 3}, {"2019": 0, "2021": 0}), "2021"),
+    (({"2019": 2, "2021": 2}, {"2019": 0, "2021": 1}), "2021"),
+    (({"2019": 0, "2021": 0}, {"2019": 0, "2021": 0}), "unknown"),
+])
+def test_the_headers_vote_first_and_the_requests_rows_break_their_tie(rounds, elected):
+    assert template.elect(rounds) == elected
+
+
+@pytest.mark.parametrize("tmpl,year,due", [("2019", 2020, None), ("2019", 2021, "2021"), ("2021", 2024, None),
+                                           ("unknown", 2024, None), ("2019", None, None)])
+def test_a_report_on_an_older_form_is_due_the_form_in_force_in_its_year(tmpl, year, due):
+    assert template.due_template(tmpl, year) == due

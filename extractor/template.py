@@ -324,7 +324,7 @@ class TableSpec:
     columns: tuple[Label, ...] = ()
     blocks: tuple[Block, ...] = ()
     #: (row, column) cells whose column the form heads differently there
-    column_headings: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    column_headings: Mapping[tuple[str, str], str] = field(default_factory=dict, hash=False)
     code: str = ""
 
     @property

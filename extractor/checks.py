@@ -30,7 +30,9 @@ from .template import (
     TEMPLATES,
     Relation,
     column_label,
+    due_template,
     expected_keys,
+    first_year,
     relations,
     row_label,
 )
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
 __all__ = ["check", "FIRST_2021_YEAR", "NarrativeClaim", "NARRATIVE_CLAIMS"]
 
 #: The first report year that must use the 2021 form (国办公开办函〔2021〕30号).
-FIRST_2021_YEAR = 2021
+FIRST_2021_YEAR = first_year("2021")
 #: How many blank cells a CELL_BLANK message names before "等".
 _NAMED_BLANKS = 5
 #: A sum of at most this many cells is shown in full, in the order of its description.
@@ -254,9 +256,10 @@ def _fmt(number: int | float) -> str:
 # --- The report as a whole ------------------------------------------------------------
 
 def _template_outdated(record: Record, metadata: Metadata) -> Iterator[Finding]:
-    if record.template == "2019" and metadata.year is not None and metadata.year >= FIRST_2021_YEAR:
-        yield Finding("TEMPLATE_OUTDATED", None, (),
-                      f"{metadata.year} 年度报告仍使用 2019 年版表格（{FIRST_2021_YEAR} 年起应使用 2021 年版）")
+    due = due_template(record.template, metadata.year)
+    if due is not None:
+        yield Finding("TEMPLATE_OUTDATED", None, (), f"{metadata.year} 年度报告仍使用 {record.template} 年版表格"
+                                                     f"（{first_year(due)} 年起应使用 {due} 年版）")
 
 
 def _year_mismatch(metadata: Metadata) -> Iterator[Finding]:

@@ -46,7 +46,7 @@ from .errors import DatasetError
 from .metadata import title_year
 from .record import Finding
 from .similarity import bands, signature_similarity
-from .template import REQUEST_COLUMNS, column_label
+from .template import CARRY_OVER, IN_FORCE, column_label, table_spec
 
 __all__ = [
     "CrossSettings",
@@ -59,12 +59,11 @@ __all__ = [
     "report_bodies",
 ]
 
-_DRIFT_ROWS = ("regulations", "normative_docs")
 #: The cells the year-to-year checks compare.
-_CARRY_KEYS = tuple(("requests", f"{row}.{c.key}") for row in ("carried_over", "carried_forward")
-                    for c in REQUEST_COLUMNS)
-_DRIFT_KEYS = tuple(("active", f"{row}.{column}") for row in _DRIFT_ROWS
-                    for column in ("in_force", "issued", "repealed"))
+_CARRY_KEYS = tuple((CARRY_OVER.table, f"{row}.{c.key}") for row in (CARRY_OVER.row, CARRY_OVER.previous_row)
+                    for c in table_spec(CARRY_OVER.table).columns)
+_DRIFT_KEYS = tuple((IN_FORCE.table, f"{row}.{column}") for row in IN_FORCE.rows
+                    for column in (IN_FORCE.stock, IN_FORCE.added, IN_FORCE.removed))
 
 Tables = Mapping[str, Mapping[str, float | int | None]]
 #: How the duplicate check reads texts' signatures: report ids -> report -> signature (None: no text).
@@ -182,15 +181,15 @@ def carry_mismatches(pairs: Iterable[tuple[ReportFacts, ReportFacts]], values: M
     """CARRY_MISMATCH, one per column whose carry-over does not match last year's carry-forward."""
     out = []
     for previous, report in pairs:
-        now = values.get(report.report_id, {}).get("requests", {})
-        before = values.get(previous.report_id, {}).get("requests", {})
-        for column in REQUEST_COLUMNS:
-            key, prev_key = f"carried_over.{column.key}", f"carried_forward.{column.key}"
+        now = values.get(report.report_id, {}).get(CARRY_OVER.table, {})
+        before = values.get(previous.report_id, {}).get(CARRY_OVER.table, {})
+        for column in table_spec(CARRY_OVER.table).columns:
+            key, prev_key = f"{CARRY_OVER.row}.{column.key}", f"{CARRY_OVER.previous_row}.{column.key}"
             if now.get(key) is None or before.get(prev_key) is None or now[key] == before[prev_key]:
                 continue
-            message = (f"{column_label('requests', key)}为{now[key]}，但{previous.year}年报告"
-                       f"{column_label('requests', prev_key)}为{before[prev_key]}")
-            out.append(CrossFinding(report.report_id, Finding("CARRY_MISMATCH", "requests", (key,), message),
+            message = (f"{column_label(CARRY_OVER.table, key)}为{now[key]}，但{previous.year}年报告"
+                       f"{column_label(CARRY_OVER.table, prev_key)}为{before[prev_key]}")
+            out.append(CrossFinding(report.report_id, Finding(CARRY_OVER.code, CARRY_OVER.table, (key,), message),
                                     previous.report_id))
     return out
 
@@ -200,19 +199,19 @@ def in_force_drifts(pairs: Iterable[tuple[ReportFacts, ReportFacts]], values: Ma
     """IN_FORCE_DRIFT: 现行有效 ≠ last year's 现行有效 + 本年制发 − 本年废止 (2021 form)."""
     out = []
     for previous, report in pairs:
-        now = values.get(report.report_id, {}).get("active", {})
-        before = values.get(previous.report_id, {}).get("active", {})
-        for row in _DRIFT_ROWS:
-            keys = (f"{row}.in_force", f"{row}.issued", f"{row}.repealed")
+        now = values.get(report.report_id, {}).get(IN_FORCE.table, {})
+        before = values.get(previous.report_id, {}).get(IN_FORCE.table, {})
+        for row in IN_FORCE.rows:
+            keys = (f"{row}.{IN_FORCE.stock}", f"{row}.{IN_FORCE.added}", f"{row}.{IN_FORCE.removed}")
             last, in_force, issued, repealed = before.get(keys[0]), *(now.get(k) for k in keys)
             if last is None or in_force is None or issued is None or repealed is None:
                 continue
             if in_force == last + issued - repealed:
                 continue
-            message = (f"{column_label('active', keys[0])}为{in_force}，按{previous.year}年的{last}"
-                       f" + {column_label('active', keys[1])}{issued}"
-                       f" − {column_label('active', keys[2])}{repealed} 应为{last + issued - repealed}")
-            out.append(CrossFinding(report.report_id, Finding("IN_FORCE_DRIFT", "active", keys, message),
+            label = [column_label(IN_FORCE.table, key) for key in keys]
+            message = (f"{label[0]}为{in_force}，按{previous.year}年的{last} + {label[1]}{issued}"
+                       f" − {label[2]}{repealed} 应为{last + issued - repealed}")
+            out.append(CrossFinding(report.report_id, Finding(IN_FORCE.code, IN_FORCE.table, keys, message),
                                     previous.report_id))
     return out
 

@@ -56,7 +56,7 @@ _STATA_NAME = re.compile(r"[^A-Za-z0-9_]")
 #: Stata's limit on a variable name.
 _STATA_MAX = 32
 #: Each standard table's code, the start of its variables' Stata names.
-STATA_TABLES: dict[str, str] = {"active": "act", "requests": "req", "appeals": "app"}
+STATA_TABLES: dict[str, str] = {spec.id: spec.code for spec in TABLES}
 #: The parts of keys a Stata name abbreviates (others stay whole), so that every name of the
 #: form fits 32 characters without a hash: rows of the requests and appeals tables, then columns.
 STATA_PARTS: dict[str, str] = {

@@ -45,11 +45,13 @@ from .template import (
     APPEAL_RESULTS,
     REQUEST_COLUMNS,
     REQUEST_ROWS,
+    ROW_MARKERS,
     TABLES,
     TEMPLATE_MARKERS,
     Label,
     RequestRow,
     TableSpec,
+    elect,
     table_keys,
 )
 from .trace import ActiveRowStep, CandidateStep, HeaderStep, Nearest, PairStep, StreamStep, TableStep, Trace
@@ -386,15 +388,11 @@ def _templates_marked(text: str, column_score: float) -> tuple[str, ...]:
 
 
 def detect_template(active_rows: list[Row], request_keys: set[str], settings: LocateSettings) -> str:
-    """2019 or 2021, from the active table's column labels, else the requests rows."""
-    votes = template_votes(active_rows, settings)
-    if votes["2021"] != votes["2019"]:
-        return max(votes, key=lambda k: votes[k])
-    if any(k.startswith("other.") for k in request_keys):
-        return "2021"
-    if any(k.startswith("other") for k in request_keys):
-        return "2019"
-    return "unknown"
+    """The template whose markers the report prints most: the active table's column labels vote,
+    the requests rows held break a tie (:func:`extractor.template.elect`)."""
+    held = {key.rpartition(".")[0] for key in request_keys}
+    row_votes = {template: len(held.intersection(rows)) for template, rows in ROW_MARKERS.items()}
+    return elect((template_votes(active_rows, settings), row_votes))
 
 
 def template_votes(active_rows: list[Row], settings: LocateSettings) -> dict[str, int]:
@@ -846,11 +844,7 @@ def _nearest_heading(doc: Document, table: str) -> Nearest | None:
 
 
 #: Each table's form rows by key, as a missing row is named (the appeals' rows are its groups).
-_FORM_ROWS: dict[str, dict[str, Label]] = {
-    "requests": {r.key: r for r in REQUEST_ROWS if not r.group},
-    "active": {r.key: r for r in ACTIVE.rows},
-    "appeals": {g.key: g for g in APPEAL_GROUPS},
-}
+_FORM_ROWS: dict[str, dict[str, Label]] = {spec.id: {r.key: r for r in spec.rows if not r.group} for spec in TABLES}
 
 
 def nearest_row(rows: list[Row], table: str, row_key: str) -> Nearest | None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import io
+from importlib import resources
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,11 +28,19 @@ from .values import compact
 
 __all__ = ["ALIASES", "Region", "region_of", "region_from_code", "division_names"]
 
+#: Where the bodies whose names are not division names are mapped to the division they govern
+#: (body, adcode, why): data shipped with the package, so that adding one is no change to code.
+_ALIASES_CSV = "data/region_aliases.csv"
+
+
+def _read_aliases() -> dict[str, str]:
+    """Body name -> adcode, from the package's alias file."""
+    text = resources.files(__package__).joinpath(_ALIASES_CSV).read_text(encoding="utf-8")
+    return {row["body"]: row["adcode"] for row in csv.DictReader(io.StringIO(text))}
+
+
 #: Bodies whose names are not division names, mapped to the division they govern.
-#: 平潭综合实验区 is the Fujian pilot zone that administers 平潭县 (福州市).
-ALIASES: dict[str, str] = {
-    "平潭综合实验区": "350128",
-}
+ALIASES: dict[str, str] = _read_aliases()
 
 #: Prefixes printed before the divisions in some bodies' names.
 _NAME_PREFIXES = ("中共", "中国共产党")

@@ -1,22 +1,43 @@
 """The standard report form (国办公开办函〔2019〕60号 and 〔2021〕30号) as data.
 
-This module is the only place that knows the form: section headings, row and
-column labels with the variants real reports print, the public keys of
-``spec/record.md``, which rows are group headers, and the relations between
-cells (勾稽关系). Readers, the locator, the checks and the dataset all read
-from here; nothing restates a label elsewhere.
+This module is the only place that knows the form: its versions (``FORMS``:
+each template's first year and the labels that tell it apart), section
+headings, row and column labels with the variants real reports print, the
+public keys of ``spec/record.md``, which rows are group headers and which
+templates print each row and block, and the relations between cells
+(勾稽关系: the sums within a report, carry-over and in-force across years).
+Readers, the locator, the checks, the dataset and the generator all read from
+here, by loops over this data; nothing restates a label or a template
+elsewhere, and a new version of the form is an addition to the data.
 
 Keys are ``row.column`` (``denied.state_secret.natural_person``,
 ``licensing.decisions``, ``review.upheld``).
 """
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
+from itertools import groupby
 
 __all__ = [
+    "Template",
+    "FORMS",
     "TEMPLATES",
+    "LATEST",
+    "since",
+    "elect",
+    "first_year",
+    "due_template",
+    "ROW_MARKERS",
+    "ACTIVE_BLOCKS",
+    "table_spec",
+    "Sum",
+    "SUMS",
+    "CarryOver",
+    "StockFlow",
+    "CARRY_OVER",
+    "IN_FORCE",
     "MONEY_UNIT",
     "Label",
     "Block",
@@ -45,8 +66,37 @@ __all__ = [
     "TEMPLATE_MARKERS",
 ]
 
-TEMPLATES = ("2019", "2021")
 MONEY_UNIT = "万元"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A version of the form: the first report year it is for and the labels that tell it apart.
+
+    ``markers`` are keys of active-table columns and requests-table rows that
+    this template prints and the others do not (or not together): printed
+    column headers vote first, the requests rows a report holds break a tie
+    (:func:`elect`).
+    """
+
+    id: str
+    first_year: int
+    markers: tuple[str, ...]
+
+
+#: The versions of the form, oldest first (国办公开办函〔2019〕60号, 〔2021〕30号).
+FORMS: tuple[Template, ...] = (
+    Template("2019", 2019, ("made", "published", "public_total", "prev_items", "projects")),
+    # （六）其他处理 printed at all, as one row or as three, votes 2021 when the headers do not tell.
+    Template("2021", 2021, ("issued", "repealed", "in_force",
+                            "other", "other.no_correction", "other.unpaid_fee", "other.other")),
+)
+TEMPLATES = tuple(form.id for form in FORMS)
+
+
+def since(template: str) -> tuple[str, ...]:
+    """The templates from ``template`` on: what a row or block the form added then belongs to."""
+    return TEMPLATES[TEMPLATES.index(template):]
 
 
 @dataclass(frozen=True)
@@ -62,6 +112,14 @@ class Label:
     aliases: tuple[str, ...] = ()
     unit: str | None = None
     short: str | None = None
+    #: the templates that print this row (in the active table its block says so)
+    templates: tuple[str, ...] = TEMPLATES
+    #: a header row that holds no numbers ("（三）不予公开")
+    group: bool = False
+    #: a row its table's total sums (the requests table's results, summed by （七）总计)
+    result: bool = False
+    #: the rows a one-row variant stands for (（六）其他处理 for its three sub-rows)
+    replaces: tuple[str, ...] = ()
 
     @property
     def variants(self) -> tuple[str, ...]:
@@ -82,6 +140,7 @@ class Block:
     item: str
     rows: tuple[str, ...]
     columns: tuple[str, ...]
+    templates: tuple[str, ...] = TEMPLATES
 
 
 @dataclass(frozen=True)
@@ -92,6 +151,19 @@ class ActiveSpec:
     #: (row, column) cells whose column the form heads differently: the amount of 政府集中采购
     headings: dict[tuple[str, str], str]
 
+
+#: The 第二十条 blocks of the active table in the form's order, each with the templates that print it.
+ACTIVE_BLOCKS: tuple[Block, ...] = (
+    Block("第二十条第（一）项", ("regulations", "normative_docs"), ("issued", "repealed", "in_force"), since("2021")),
+    Block("第二十条第（一）项", ("regulations", "normative_docs"), ("made", "published", "public_total"), ("2019",)),
+    Block("第二十条第（五）项", ("licensing",), ("decisions",), since("2021")),
+    Block("第二十条第（五）项", ("licensing", "other_services"), ("prev_items", "change", "decisions"), ("2019",)),
+    Block("第二十条第（六）项", ("penalty", "coercion"), ("decisions",), since("2021")),
+    Block("第二十条第（六）项", ("penalty", "coercion"), ("prev_items", "change", "decisions"), ("2019",)),
+    Block("第二十条第（八）项", ("fees",), ("amount",), since("2021")),
+    Block("第二十条第（八）项", ("fees",), ("prev_items", "change"), ("2019",)),
+    Block("第二十条第（九）项", ("procurement",), ("projects", "amount"), ("2019",)),
+)
 
 ACTIVE = ActiveSpec(
     rows=(
@@ -117,28 +189,13 @@ ACTIVE = ActiveSpec(
         Label("projects", "采购项目数量"),
         Label("amount", "本年收费金额", ("采购总金额", "收费金额"), unit=MONEY_UNIT),
     ),
-    blocks={
-        "2021": (
-            Block("第二十条第（一）项", ("regulations", "normative_docs"), ("issued", "repealed", "in_force")),
-            Block("第二十条第（五）项", ("licensing",), ("decisions",)),
-            Block("第二十条第（六）项", ("penalty", "coercion"), ("decisions",)),
-            Block("第二十条第（八）项", ("fees",), ("amount",)),
-        ),
-        "2019": (
-            Block("第二十条第（一）项", ("regulations", "normative_docs"), ("made", "published", "public_total")),
-            Block("第二十条第（五）项", ("licensing", "other_services"), ("prev_items", "change", "decisions")),
-            Block("第二十条第（六）项", ("penalty", "coercion"), ("prev_items", "change", "decisions")),
-            Block("第二十条第（八）项", ("fees",), ("prev_items", "change")),
-            Block("第二十条第（九）项", ("procurement",), ("projects", "amount")),
-        ),
-    },
+    blocks={t: tuple(b for b in ACTIVE_BLOCKS if t in b.templates) for t in TEMPLATES},
     headings={("procurement", "amount"): "采购总金额"},
 )
 
-#: Active-table column labels that only one template prints: how the template is told apart.
+#: Each template's markers that are active-table columns, newest template first: the headers that vote.
 TEMPLATE_MARKERS: dict[str, tuple[str, ...]] = {
-    "2021": ("issued", "repealed", "in_force"),
-    "2019": ("made", "published", "public_total", "prev_items", "projects"),
+    form.id: tuple(m for m in form.markers if m in {c.key for c in ACTIVE.columns}) for form in reversed(FORMS)
 }
 
 
@@ -149,15 +206,11 @@ class RequestRow(Label):
     """A row of the requests table.
 
     ``group`` rows are headers that hold no numbers ("（三）不予公开").
-    ``result`` rows are summed by （七）总计. ``replaces`` names the rows a
-    one-row variant stands for: the 2019 form (and some 2021 reports) print
-    （六）其他处理 as one row instead of its three sub-rows.
+    ``result`` rows are summed by （七）总计. ``templates`` are the forms
+    that print the row. ``replaces`` names the rows a one-row variant stands
+    for: the 2019 form prints （六）其他处理 as one row where the 2021 form
+    prints three sub-rows, and some 2021 reports still print the one row.
     """
-
-    group: bool = False
-    result: bool = False
-    replaces: tuple[str, ...] = ()
-    templates: tuple[str, ...] = TEMPLATES
 
 
 _OTHER_SPLIT = ("other.no_correction", "other.unpaid_fee", "other.other")
@@ -194,14 +247,14 @@ REQUEST_ROWS: tuple[RequestRow, ...] = (
         "not_processed.reissue", "5.要求行政机关确认或重新出具已获取信息", ("要求行政机关确认或重新出具已获取的信息",), result=True,
         short="5.要求确认或重新出具",
     ),
-    RequestRow("other", "（六）其他处理", result=True, replaces=_OTHER_SPLIT),
+    RequestRow("other", "（六）其他处理", result=True, replaces=_OTHER_SPLIT, templates=("2019",)),
     RequestRow(
         "other.no_correction",
         "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
         ("申请人无正当理由逾期不补正",),
         result=True,
         short="1.逾期不补正",
-        templates=("2021",),
+        templates=since("2021"),
     ),
     RequestRow(
         "other.unpaid_fee",
@@ -209,9 +262,9 @@ REQUEST_ROWS: tuple[RequestRow, ...] = (
         ("申请人逾期未按收费通知要求缴纳费用",),
         result=True,
         short="2.逾期未缴纳费用",
-        templates=("2021",),
+        templates=since("2021"),
     ),
-    RequestRow("other.other", "3.其他", result=True, templates=("2021",)),
+    RequestRow("other.other", "3.其他", result=True, templates=since("2021")),
     RequestRow("results_total", "（七）总计", ("总计", "合计")),
     RequestRow("carried_forward", "四、结转下年度继续办理", ("结转下年度继续办理",), short="四、结转下年度"),
 )
@@ -253,74 +306,128 @@ APPEAL_HEADER_LABELS = ("行政诉讼",)
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A standard table: its id, the section heading it sits under, its labels."""
+    """A standard table: its id, the section heading it sits under, and its shape.
+
+    ``rows`` are every row the form prints (group rows and one-row variants
+    too), ``columns`` every column (the appeals table's results, repeated
+    under each of its groups, which are its rows), in the form's order.
+    ``blocks`` say which rows share which columns in which templates; a key
+    is ``row.column`` for a row and a column of one block. ``code`` names
+    the table in short names (Stata).
+    """
 
     id: str
     heading: str
     heading_aliases: tuple[str, ...]
     title: str
+    rows: tuple[Label, ...] = ()
+    columns: tuple[Label, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    #: (row, column) cells whose column the form heads differently there
+    column_headings: Mapping[tuple[str, str], str] = field(default_factory=dict, hash=False)
+    code: str = ""
 
     @property
     def headings(self) -> tuple[str, ...]:
         return (self.heading, *self.heading_aliases)
 
 
+def _one_block(rows: tuple[Label, ...], columns: tuple[Label, ...]) -> tuple[Block, ...]:
+    """A table whose data rows all share its columns, in every template."""
+    return (Block("", tuple(r.key for r in rows if not r.group), tuple(c.key for c in columns)),)
+
+
 TABLES: tuple[TableSpec, ...] = (
-    TableSpec("active", "二、主动公开政府信息情况", ("主动公开政府信息情况",), "主动公开政府信息情况"),
+    TableSpec("active", "二、主动公开政府信息情况", ("主动公开政府信息情况",), "主动公开政府信息情况",
+              ACTIVE.rows, ACTIVE.columns, ACTIVE_BLOCKS, ACTIVE.headings, "act"),
     TableSpec(
         "requests",
         "三、收到和处理政府信息公开申请情况",
         ("收到和处理政府信息公开申请情况",),
         "收到和处理政府信息公开申请情况",
+        REQUEST_ROWS, REQUEST_COLUMNS, _one_block(REQUEST_ROWS, REQUEST_COLUMNS), code="req",
     ),
     TableSpec(
         "appeals",
         "四、政府信息公开行政复议、行政诉讼情况",
         ("政府信息公开行政复议、行政诉讼情况", "因政府信息公开工作被申请行政复议和提起行政诉讼情况"),
         "政府信息公开行政复议、行政诉讼情况",
+        APPEAL_GROUPS, APPEAL_RESULTS, _one_block(APPEAL_GROUPS, APPEAL_RESULTS), code="app",
     ),
 )
 TABLE_IDS = tuple(t.id for t in TABLES)
+_SPECS = {t.id: t for t in TABLES}
+#: The newest template: what a key's order follows where a report's template is unknown.
+LATEST = TEMPLATES[-1]
+
+
+def table_spec(table: str) -> TableSpec:
+    """The standard table with this id (KeyError for another)."""
+    return _SPECS[table]
+
+
+@cache
+def _rows(table: str) -> dict[str, Label]:
+    """A table's data rows by key (cached: asked for every key)."""
+    return {r.key: r for r in table_spec(table).rows if not r.group}
+
+
+@cache
+def _columns(table: str) -> dict[str, Label]:
+    """A table's columns by key (cached: asked for every key)."""
+    return {c.key: c for c in table_spec(table).columns}
 
 
 @cache
 def table_keys(table: str, template: str) -> tuple[str, ...]:
     """Every key of a table in a template, in the form's order (the split （六） variant for 2021)."""
-    if table == "active":
-        return tuple(f"{r}.{c}" for b in ACTIVE.blocks[template] for r in b.rows for c in b.columns)
-    if table == "requests":
-        return tuple(f"{r.key}.{c.key}" for r in request_rows(template, split_other=template == "2021")
-                     for c in REQUEST_COLUMNS)
-    if table == "appeals":
-        return tuple(f"{g.key}.{r.key}" for g in APPEAL_GROUPS for r in APPEAL_RESULTS)
-    raise KeyError(table)
+    return _keys(table, template, None)
+
+
+def _keys(table: str, template: str, split: bool | None) -> tuple[str, ...]:
+    """The keys of a table's blocks that ``template`` prints, its rows as :func:`_printed` picks them."""
+    rows = {r.key for r in _printed(table, template, split)}
+    return tuple(f"{r}.{c}" for b in table_spec(table).blocks if template in b.templates
+                 for r in b.rows if r in rows for c in b.columns)
+
+
+def _printed(table: str, template: str, split: bool | None) -> tuple[Label, ...]:
+    """The data rows of a table a report of ``template`` prints.
+
+    ``split`` None takes the template's own rows; True each one-row variant's
+    rows instead of it, False the variant instead of its rows, where the
+    template prints either.
+    """
+    rows = _rows(table)
+    variant_of = {k: r for r in rows.values() for k in r.replaces}
+    out = []
+    for row in rows.values():
+        if split is None or not (row.replaces or row.key in variant_of):
+            keep = template in row.templates
+        elif row.replaces:
+            keep = not split and any(template in rows[k].templates for k in (row.key, *row.replaces))
+        else:
+            keep = split and template in (*row.templates, *variant_of[row.key].templates)
+        if keep:
+            out.append(row)
+    return tuple(out)
 
 
 @cache
-def all_keys(table: str, template: str = "2021") -> tuple[str, ...]:
+def all_keys(table: str, template: str = LATEST) -> tuple[str, ...]:
     """Every key a table can hold in any template or variant, in the form's order.
 
-    The requests table has one order for every variant; the active table's
-    keys of ``template`` come first, then those only the other template has.
+    The blocks of ``template`` come first, then those only other templates
+    print; within a block, every row any template prints.
     """
-    if table == "requests":
-        return tuple(f"{r.key}.{c.key}" for r in REQUEST_ROWS if not r.group for c in REQUEST_COLUMNS)
-    first = template if template in TEMPLATES else "2021"
-    return tuple(dict.fromkeys((*table_keys(table, first), *(k for t in TEMPLATES for k in table_keys(table, t)))))
+    first = template if template in TEMPLATES else LATEST
+    blocks = (b for t in (first, *TEMPLATES) for b in table_spec(table).blocks if t in b.templates)
+    return tuple(dict.fromkeys(f"{r}.{c}" for b in blocks for r in b.rows for c in b.columns))
 
 
 def request_rows(template: str, split_other: bool) -> tuple[RequestRow, ...]:
     """The data rows of the requests table, with （六） as one row or as three."""
-    rows = []
-    for row in REQUEST_ROWS:
-        if row.group:
-            continue
-        if row.key == "other" and split_other:
-            continue
-        if row.key in _OTHER_SPLIT and not split_other:
-            continue
-        rows.append(row)
-    return tuple(rows)
+    return _printed("requests", template, split_other)  # type: ignore[return-value]
 
 
 def form_request_rows(present: Collection[str]) -> tuple[tuple[RequestRow, bool], ...]:
@@ -361,9 +468,45 @@ def expected_keys(table: str, template: str, split_other: bool | None = None) ->
     ``split_other`` overrides how （六）其他处理 is printed, for the 2021
     reports that still print it as one row.
     """
-    if table != "requests" or split_other is None:
-        return table_keys(table, template)
-    return tuple(f"{r.key}.{c.key}" for r in request_rows(template, split_other) for c in REQUEST_COLUMNS)
+    return _keys(table, template, split_other)
+
+
+# --- Templates: which form a report uses ------------------------------------------
+
+#: Each template's markers that are requests-table rows: the rows that vote where the headers tie.
+ROW_MARKERS: dict[str, tuple[str, ...]] = {
+    form.id: tuple(m for m in form.markers if m in _rows("requests")) for form in FORMS
+}
+
+
+def elect(rounds: Sequence[Mapping[str, int]]) -> str:
+    """The template the votes choose, or "unknown".
+
+    Each round of votes (template -> count) keeps the leaders of the round
+    before. A tie no round breaks goes to the earliest template of it, since
+    nothing printed shows a later one's additions; a tie of every template
+    means nothing told them apart.
+    """
+    candidates = list(TEMPLATES)
+    for votes in rounds:
+        best = max(votes.get(t, 0) for t in candidates)
+        candidates = [t for t in candidates if votes.get(t, 0) == best]
+        if len(candidates) == 1:
+            return candidates[0]
+    return "unknown" if len(candidates) == len(TEMPLATES) else candidates[0]
+
+
+def first_year(template: str) -> int:
+    """The first report year a template is for."""
+    return FORMS[TEMPLATES.index(template)].first_year
+
+
+def due_template(template: str, year: int | None) -> str | None:
+    """The newer template a report of ``year`` printed on ``template`` should have used, if any."""
+    if template not in TEMPLATES or year is None:
+        return None
+    due = [form.id for form in FORMS if form.first_year <= year]
+    return due[-1] if due and TEMPLATES.index(due[-1]) > TEMPLATES.index(template) else None
 
 
 # --- Relations (勾稽关系) -------------------------------------------------------
@@ -387,41 +530,89 @@ class Relation:
         return len(self.left) == 1
 
 
+@dataclass(frozen=True)
+class Sum:
+    """A sum the form asks for, repeated down every column (``per`` "column": the ``left`` rows add up
+    to the ``right`` rows) or along every data row (``per`` "row": the columns add up).
+
+    ``description`` names the column or row at "{}". ``held_only`` sums only
+    the right-hand cells a report holds: the results, where （六） is printed
+    as one row or as three.
+    """
+
+    code: str
+    table: str
+    per: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    description: str
+    held_only: bool = False
+
+
+SUMS: tuple[Sum, ...] = (
+    Sum("REQ_BALANCE", "requests", "column", ("new_received", "carried_over"), ("results_total", "carried_forward"),
+        "{}列：一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度"),
+    Sum("REQ_RESULTS_SUM", "requests", "column", ("results_total",), tuple(r.key for r in REQUEST_ROWS if r.result),
+        "{}列：（七）总计 = 各项办理结果之和", held_only=True),
+    Sum("REQ_COLUMN_SUM", "requests", "row", ("total",), tuple(c.key for c in REQUEST_COLUMNS[:-1]),
+        "{}行：总计 = 六类申请人之和"),
+    Sum("APPEAL_SUM", "appeals", "row", ("total",), tuple(r.key for r in APPEAL_RESULTS[:-1]),
+        "{}：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结"),
+)
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """Year to year, by column: what a report carries over is what last year's carried forward."""
+
+    code: str
+    table: str
+    row: str
+    previous_row: str
+
+
+@dataclass(frozen=True)
+class StockFlow:
+    """Year to year, in each of ``rows``: the stock is last year's stock plus this year's additions
+    less this year's removals."""
+
+    code: str
+    table: str
+    rows: tuple[str, ...]
+    stock: str
+    added: str
+    removed: str
+
+
+CARRY_OVER = CarryOver("CARRY_MISMATCH", "requests", "carried_over", "carried_forward")
+IN_FORCE = StockFlow("IN_FORCE_DRIFT", "active", ("regulations", "normative_docs"), "in_force", "issued", "repealed")
+
+
 @cache
 def relations(present_keys: frozenset[str]) -> tuple[Relation, ...]:
-    """The arithmetic relations that apply to the keys a report holds (cached: layouts repeat)."""
+    """The arithmetic relations that apply to the keys a report holds (cached: layouts repeat).
+
+    The sums of a table and direction are taken line by line (for each
+    column, each of its sums), which is the order findings are reported in.
+    """
     out: list[Relation] = []
-    result_rows = [r.key for r in REQUEST_ROWS if r.result]
-    for col in REQUEST_COLUMNS:
-        c = col.key
-        out.append(Relation(
-            "REQ_BALANCE", "requests",
-            (f"new_received.{c}", f"carried_over.{c}"),
-            (f"results_total.{c}", f"carried_forward.{c}"),
-            f"{col.text}列：一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度",
-        ))
-        parts = tuple(f"{r}.{c}" for r in result_rows if f"{r}.{c}" in present_keys)
-        out.append(Relation(
-            "REQ_RESULTS_SUM", "requests", (f"results_total.{c}",), parts,
-            f"{col.text}列：（七）总计 = 各项办理结果之和",
-        ))
-    for row in REQUEST_ROWS:
-        if row.group:
-            continue
-        parts = tuple(f"{row.key}.{c.key}" for c in REQUEST_COLUMNS[:-1])
-        out.append(Relation(
-            "REQ_COLUMN_SUM", "requests", (f"{row.key}.total",), parts,
-            f"{_short(row.text)}行：总计 = 六类申请人之和",
-        ))
-    for group in APPEAL_GROUPS:
-        g = group.key
-        out.append(Relation(
-            "APPEAL_SUM", "appeals", (f"{g}.total",),
-            tuple(f"{g}.{r.key}" for r in APPEAL_RESULTS[:-1]),
-            f"{group.text}：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
-        ))
+    for (table, per), sums in groupby(SUMS, key=lambda s: (s.table, s.per)):
+        out.extend(_sum_relations(table, per, tuple(sums), present_keys))
     return tuple(r for r in out if all(k in present_keys for k in r.left)
                  and r.right and any(k in present_keys for k in r.right))
+
+
+def _sum_relations(table: str, per: str, sums: tuple[Sum, ...], present_keys: frozenset[str]) -> Iterator[Relation]:
+    """The relations of sums that run the same way in a table, line by line."""
+    lines = _columns(table) if per == "column" else _rows(table)
+    for line in lines:
+        label = column_heading(table, line) if per == "column" else row_label(table, line)
+        cells = (lambda row: f"{row}.{line}") if per == "column" else (lambda column: f"{line}.{column}")
+        for rule in sums:
+            right = tuple(map(cells, rule.right))
+            if rule.held_only:
+                right = tuple(k for k in right if k in present_keys)
+            yield Relation(rule.code, table, tuple(map(cells, rule.left)), right, rule.description.format(label))
 
 
 def _short(label: str) -> str:
@@ -433,21 +624,17 @@ def _short(label: str) -> str:
 @cache
 def row_label(table: str, row_key: str) -> str:
     """The Chinese label of a row (an appeal group for "appeals"), short form."""
-    if table == "active":
-        return next(r.text for r in ACTIVE.rows if r.key == row_key)
-    if table == "requests":
-        return _short(next(r.text for r in REQUEST_ROWS if r.key == row_key))
-    return next(g.text for g in APPEAL_GROUPS if g.key == row_key)
+    return _short(_rows(table)[row_key].text)
 
 
 def column_heading(table: str, column_key: str, row_key: str | None = None, *, brief: bool = False) -> str:
     """The Chinese heading of a column ("自然人", "本年制发件数", "结果维持"), as the form prints
     it above ``row_key`` (the active table heads one column differently in one block); ``brief``
     for a narrow view ("公益组织" for 社会公益组织)."""
-    if table == "active" and (row_key, column_key) in ACTIVE.headings:
-        return ACTIVE.headings[row_key, column_key]
-    columns = {"active": ACTIVE.columns, "requests": REQUEST_COLUMNS, "appeals": APPEAL_RESULTS}[table]
-    column = next(c for c in columns if c.key == column_key)
+    heading = table_spec(table).column_headings.get((row_key, column_key))  # type: ignore[arg-type]
+    if heading:
+        return heading
+    column = _columns(table)[column_key]
     return column.brief if brief else column.text
 
 
@@ -455,21 +642,12 @@ def column_heading(table: str, column_key: str, row_key: str | None = None, *, b
 def column_label(table: str, key: str) -> str:
     """The Chinese label of a key, "row / column", as a codebook shows it."""
     row_key, _, col_key = key.rpartition(".")
-    row = row_label(table, row_key)
-    if table == "active":
-        col = next(c for c in ACTIVE.columns if c.key == col_key)
-        return f"{row} / {column_heading(table, col_key, row_key)}" + (f"（{col.unit}）" if col.unit else "")
-    if table == "requests":
-        col = next(c.text for c in REQUEST_COLUMNS if c.key == col_key)
-        return f"{row} / {col}"
-    result = next(r.text for r in APPEAL_RESULTS if r.key == col_key)
-    return f"{row} / {result}"
+    unit = _columns(table)[col_key].unit
+    return f"{row_label(table, row_key)} / {column_heading(table, col_key, row_key)}" + (f"（{unit}）" if unit else "")
 
 
 @cache
 def unit_of(table: str, key: str) -> str | None:
     """The unit of a key's values (万元 for money, None for counts; cached: asked once per cell read)."""
-    if table != "active":
-        return None
-    col_key = key.rpartition(".")[2]
-    return next((c.unit for c in ACTIVE.columns if c.key == col_key), None)
+    column = _columns(table).get(key.rpartition(".")[2]) if table in _SPECS else None
+    return column.unit if column else None

@@ -83,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--printer", choices=("libreoffice", "browser"), default="libreoffice",
                         help="what prints the PDFs: LibreOffice from DOCX/HTML, or headless Chromium from the web page")
     parser.add_argument("--agency", help="every report's body (default: a random one each)")
-    parser.add_argument("--year", type=int, help="every report's year (from 2021 on, the 2021 form)")
+    parser.add_argument("--year", type=int,
+                        help="every report's year (from the newest template's first year on, that template)")
     args = parser.parse_args(argv)
     try:
         reports = write_corpus(args.seed, args.count, args.formats, args.out, args.printer, args.agency, args.year)

@@ -30,6 +30,10 @@ _PLACES = (
 )
 _BODIES = ("人民政府", "人民政府办公室", "发展和改革委员会", "教育局", "科学技术局", "财政局",
            "自然资源和规划局", "生态环境局", "住房和城乡建设局", "交通运输局", "市场监督管理局", "卫生健康委员会")
+#: The last report year a corpus holds unless a report's year is given.
+LAST_YEAR = 2024
+#: The drifts that print the form before the newest (the 2019 form), and （六） as one row where the form splits it.
+_OLDER_FORM, _ONE_ROW = "template_2019", "other_one_row"
 _OVERVIEW, _PROBLEMS, _OTHER = "一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"
 #: The overview's usual sub-sections, each with sentences reports commonly use. Real
 #: overviews run to pages, so a PDF reader must find the table pages among text pages.
@@ -93,6 +97,13 @@ class Report:
         return f"{self.name}.{self.format}"
 
 
+def _years(tmpl: str) -> range:
+    """The report years a template is for: up to the next template's first year, else to :data:`LAST_YEAR`."""
+    first = template.first_year(tmpl)
+    following = [form.first_year for form in template.FORMS if form.first_year > first]
+    return range(first, following[0] if following else max(LAST_YEAR, first) + 1)
+
+
 def _drifts(turn: int, rng: random.Random) -> frozenset[str]:
     """One drift in turn (so every format sees every drift), plus a few at random."""
     names = list(DRIFTS)
@@ -140,19 +151,22 @@ def plan_report(seed: int, index: int, formats: tuple[str, ...], *, agency: str 
                 year: int | None = None) -> Report:
     """The report number ``index`` of a corpus: formats and drifts in turn, the rest at random.
 
-    ``agency`` and ``year`` fix the body and the year (a year from 2021 on
-    prints the 2021 form), e.g. to make a body's next report.
+    ``agency`` and ``year`` fix the body and the year (a year from the newest
+    template's first year on prints that template), e.g. to make a body's next report.
     """
     rng = random.Random(f"{seed}:{index}")
     fmt = formats[index % len(formats)]
     drifts = _drifts(index // len(formats), rng)
-    if year is not None and year >= 2021:
-        drifts -= {"template_2019"}
-    tmpl = "2019" if "template_2019" in drifts else "2021"
-    if tmpl == "2019":
-        drifts -= {"other_one_row"}
-    split_other = tmpl == "2021" and "other_one_row" not in drifts
-    year = year or rng.choice((2019, 2020) if tmpl == "2019" else (2021, 2022, 2023, 2024))
+    newest = template.FORMS[-1]
+    if year is not None and year >= newest.first_year:
+        drifts -= {_OLDER_FORM}
+    tmpl = template.FORMS[-2].id if _OLDER_FORM in drifts else newest.id
+    # Where the form prints rows a one-row variant stands for, the drift prints the variant.
+    splits = template.expected_keys("requests", tmpl, False) != template.table_keys("requests", tmpl)
+    if not splits:
+        drifts -= {_ONE_ROW}
+    split_other = splits and _ONE_ROW not in drifts
+    year = year or rng.choice(_years(tmpl))
     error = ERROR_CODES[(index // 5) % len(ERROR_CODES)] if index % 5 == 4 else None
     values = draw_tables(rng, tmpl, split_other, quiet=error is None and rng.random() < 0.15)
     if error:

@@ -18,7 +18,7 @@ __all__ = ["ERROR_CODES", "draw_tables", "break_relation", "error_codes"]
 Tables = dict[str, dict[str, Value]]
 
 #: The inconsistencies a generated report can carry on purpose.
-ERROR_CODES = ("REQ_BALANCE", "REQ_RESULTS_SUM", "REQ_COLUMN_SUM", "APPEAL_SUM")
+ERROR_CODES = tuple(rule.code for rule in template.SUMS)
 
 _APPLICANTS = tuple(c.key for c in template.REQUEST_COLUMNS[:-1])
 _TOTAL = template.REQUEST_COLUMNS[-1].key

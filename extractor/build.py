@@ -82,7 +82,7 @@ class Progress:
 @dataclass(slots=True)
 class BuildSummary:
     """What a build did: files found, skipped as already parsed, parsed (failures included),
-    the failures, and what the checks across reports found."""
+    the failures, what the checks across reports found, and what the dataset now holds."""
 
     found: int = 0
     skipped: int = 0
@@ -90,6 +90,7 @@ class BuildSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
     cross_findings: int = 0
     missing: int = 0
+    composition: dict[str, int] = field(default_factory=dict)
 
 
 OnProgress = Callable[[Progress], None]
@@ -227,4 +228,5 @@ def build(paths: Iterable[str | Path], db: str | Path, *, settings: BuildSetting
         if not dataset.crosscheck_is_current():
             dataset.write_crosscheck(crosscheck(dataset, checks))
         summary.cross_findings, summary.missing = dataset.crosscheck_counts()
+        summary.composition = dataset.composition()
     return summary

@@ -230,9 +230,13 @@ def build(sources: tuple[str, ...], db: str, jobs: int | None, timeout: float, m
                                                     forget=forget_options))
     for path, error in summary.failures:
         _fail(f"{path}: {error}")
+    held = summary.composition
     stderr.print(f"{summary.found} file(s): {summary.skipped} already in the dataset, {summary.parsed} parsed, "
                  f"{len(summary.failures)} failed; {summary.cross_findings} finding(s) across reports, "
                  f"{summary.missing} missing report(s) → {db}", highlight=False, markup=False, soft_wrap=True)
+    stderr.print(f"in the dataset: {held['reports']} report(s) (one per body and year), {held['copies']} more "
+                 f"copy(ies) of them, {held['failed']} failed, {held['page']} page(s) that only link reports, "
+                 f"{held['not_a_report']} file(s) that are no report", highlight=False, markup=False, soft_wrap=True)
     if summary.failures:
         sys.exit(1)
 

@@ -593,6 +593,16 @@ class Dataset:
                           for c in result.coverage])
             self._con.execute("INSERT OR REPLACE INTO options VALUES (?, ?)", [_CHECKED, self._changes()])
 
+    def composition(self) -> dict[str, int]:
+        """What the dataset holds: primary reports (one per body-year), their copies, failed files, pages
+        and files that are no report."""
+        row = self._con.execute(
+            "SELECT count(*) FILTER (WHERE status = 'ok' AND coalesce(is_primary, true)), "
+            "count(*) FILTER (WHERE status = 'ok' AND NOT coalesce(is_primary, true)), "
+            "count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'page'), "
+            "count(*) FILTER (WHERE status = 'not_a_report') FROM reports").fetchall()[0]
+        return dict(zip(("reports", "copies", "failed", "page", "not_a_report"), row))
+
     def crosscheck_counts(self) -> tuple[int, int]:
         """How many findings the checks across reports made, and how many expected body-years lack a report."""
         return self._con.execute("SELECT (SELECT count(*) FROM findings WHERE origin = 'dataset'), "

@@ -244,9 +244,11 @@ def test_cli_build_summarizes_what_it_did(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     CliRunner().invoke(main, ["build", *map(str, HTML_REPORTS[:2]), "--db", str(db)])
     result = CliRunner().invoke(main, ["build", *map(str, HTML_REPORTS[:2]), "--db", str(db)])
-    summary = (f"2 file(s): 2 already in the dataset, 0 parsed, 0 failed; 0 finding(s) across reports, "
-               f"1 missing report(s) → {db}")
-    assert (result.exit_code, result.output.splitlines()[-1]) == (0, summary)
+    summary = [f"2 file(s): 2 already in the dataset, 0 parsed, 0 failed; 0 finding(s) across reports, "
+               f"1 missing report(s) → {db}",
+               "in the dataset: 2 report(s) (one per body and year), 0 more copy(ies) of them, 0 failed, "
+               "0 page(s) that only link reports, 0 file(s) that are no report"]
+    assert (result.exit_code, result.output.splitlines()[-2:]) == (0, summary)
 
 
 def test_unreadable_file_hashes_to_nothing_and_is_parsed_again(tmp_path: Path) -> None:

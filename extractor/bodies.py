@@ -33,7 +33,7 @@ __all__ = [
     "normalize_agency",
     "region_text",
     "resolve_listed",
-    "seed_region",
+    "region_key",
 ]
 
 _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -81,12 +81,15 @@ def canonical_name(agency: str, region: str) -> str:
     return name
 
 
-def seed_region(body: str, region: str) -> str:
-    """A crawl seed's region as matching compares it: its adcode when the seeds file gives one, else the
-    region its body's name (or, failing that, the seeds file's region names) resolves to."""
-    if _ADCODE.fullmatch(region.strip()):
-        return region.strip()
-    return region_text(region_of(body, [region]).to_dict()) or region_text(region_of(region).to_dict())
+def region_key(body: str, region: str) -> str:
+    """A region a user wrote (seeds, bodies list, mapping) as matching compares it: the adcode when given
+    one, else the region the body's name (or, failing that, the written names) resolves to; the written
+    text itself when neither resolves ("江苏省淮安市洪泽区" and "320813" are the same region)."""
+    region = region.strip()
+    if not region or _ADCODE.fullmatch(region):
+        return region
+    resolved = region_text(region_of(body, [region]).to_dict()) or region_text(region_of(region).to_dict())
+    return resolved or region
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +114,8 @@ class BodyMatcher:
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, str]]) -> BodyMatcher:
         """A matcher from mapping rows (``agency``, ``body``, optional ``region``)."""
-        return cls({(normalize_agency(row["agency"]), (row.get("region") or "").strip()): row["body"].strip()
+        return cls({(normalize_agency(row["agency"]), region_key(row["body"], row.get("region") or "")):
+                    row["body"].strip()
                     for row in rows if (row.get("agency") or "").strip() and (row.get("body") or "").strip()})
 
     def identify(self, agency: str | None, region: str) -> BodyIdentity | None:
@@ -159,6 +163,7 @@ def resolve_listed(rows: Sequence[Mapping[str, str]], matcher: BodyMatcher,
         if not agency:
             continue
         if region:
+            region = region_key(agency, region)
             identity = matcher.identify(agency, region)
             listed = ListedBody(identity.body, agency, region, "listed with region") if identity else None
         else:

@@ -38,7 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .bodies import BodyIdentity, BodyMatcher, canonical_name, region_text, resolve_listed, seed_region
+from .bodies import BodyIdentity, BodyMatcher, canonical_name, region_text, resolve_listed, region_key
 from .copies import choose_primaries, copy_conflicts
 from .coverage import Gap, coverage_rows, expected_bodies
 from .dataset import BodyRow, CrossFinding, CrossResult, Dataset, ReportFacts
@@ -126,7 +126,7 @@ def _page_of(report: ReportFacts) -> str:
 def seed_identity(report: ReportFacts, matcher: BodyMatcher) -> BodyIdentity | None:
     """The body of the crawl seed a file came from, if it came from one."""
     crawl = report.crawl
-    return matcher.identify(crawl.body, seed_region(crawl.body, crawl.region or "")) if crawl.body else None
+    return matcher.identify(crawl.body, region_key(crawl.body, crawl.region or "")) if crawl.body else None
 
 
 def report_bodies(reports: Sequence[ReportFacts], matcher: BodyMatcher) -> dict[str, BodyIdentity]:
@@ -329,7 +329,7 @@ def _gaps(failed: Iterable[ReportFacts], dataset: Dataset, matcher: BodyMatcher
             crawled[identity.body] = identity
             gaps.append(Gap(identity.body, title_year(report.crawl.title), "failed", f"{report.error}（{report.path}）"))
     for body, region, url, year, kind, outcome, reason in dataset.crawl_failures():
-        identity = matcher.identify(body, seed_region(body or "", region or ""))
+        identity = matcher.identify(body, region_key(body or "", region or ""))
         if identity is not None:
             crawled[identity.body] = identity
             gaps.append(Gap(identity.body, year, "not_fetched", f"{outcome}（{kind}）{reason.strip()} {url}".strip()))

@@ -283,3 +283,11 @@ def test_file_that_failed_to_parse_is_a_failed_year_of_its_crawl_seeds_body(chec
                    crawl=CrawlInfo("平潭综合实验区", "350128", "平潭综合实验区2023年政府信息公开工作年度报告"))
     [gap] = [c for c in check([present, broken], CrossSettings(years=(2022, 2023))).coverage if c.status != "present"]
     assert (gap.year, gap.status, "not a PDF" in (gap.detail or "")) == (2023, "failed", True)
+
+
+def test_bodies_list_with_region_names_matches_reports_known_by_adcode(check, tmp_path: Path) -> None:
+    bodies = tmp_path / "bodies.csv"
+    bodies.write_text("agency,region\n平潭综合实验区,福建省福州市平潭县\n", encoding="utf-8")
+    entries = [_entry("pingtan_2022_gwh.html", region=PINGTAN)]
+    result = check(entries, CrossSettings(bodies_csv=str(bodies), years=(2022,)))
+    assert [(c.body, c.status, c.basis) for c in result.coverage] == [("平潭综合实验区|350128", "present", "listed")]

@@ -18,31 +18,24 @@ decision is kept (:class:`BodyIdentity`) and stored in the dataset's
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .regions import region_from_code, region_of
+from .text import normalize_agency
 
 __all__ = [
     "BodyIdentity",
     "BodyMatcher",
     "ListedBody",
     "canonical_name",
-    "normalize_agency",
     "region_text",
     "resolve_listed",
     "region_key",
 ]
 
-_PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
 _ADCODE = re.compile(r"\d{6}")
-
-def normalize_agency(name: str) -> str:
-    """An agency name as matching compares it: full-width folded, spaces and punctuation gone."""
-    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", name))
-
 
 def region_text(region: Mapping[str, str | None]) -> str:
     """A region as matching compares it: the adcode, or the joined names when there is none."""

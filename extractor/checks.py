@@ -36,7 +36,7 @@ from .template import (
     relations,
     row_label,
 )
-from .values import compact
+from .text import compact
 
 if TYPE_CHECKING:
     from .locate import Located

@@ -55,10 +55,10 @@ from .template import (
     table_keys,
 )
 from .trace import ActiveRowStep, CandidateStep, HeaderStep, Nearest, PairStep, StreamStep, TableStep, Trace
-from .values import looks_like_value, nfkc, unit_in
+from .text import bare_label, core_label, is_numbered, normalize_label
+from .values import looks_like_value, unit_in
 
-__all__ = ["LocateSettings", "CellMatch", "Located", "Row", "locate", "normalize_label", "core_label",
-           "merged_values", "rows_with_merged_values", "stream_rows", "nearest_row", "heading_score", "reader_method",
+__all__ = ["LocateSettings", "CellMatch", "Located", "Row", "locate", "merged_values", "rows_with_merged_values", "stream_rows", "nearest_row", "heading_score", "reader_method",
            "template_votes"]
 
 N_REQUEST_VALUES = len(REQUEST_COLUMNS)
@@ -131,35 +131,6 @@ class Row:
 
     table: Table
     cells: tuple[Cell, ...]
-
-
-# --- label normalization --------------------------------------------------------
-
-_DROP = re.compile(r"[\s\u00a0\u3000\u200b\ufeff“”\"'‘’「」『』:：,，;；。]+")
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\d+[、.．)]|\(\d+\))+")
-_PAREN = re.compile(r"\([^()]*\)?$")
-
-
-@lru_cache(maxsize=65536)
-def normalize_label(text: str) -> str:
-    """NFKC, no whitespace or quotes, one kind of bracket and enumeration comma."""
-    text = nfkc(text)
-    text = text.replace("〔", "(").replace("〕", ")").replace("【", "(").replace("】", ")")
-    return _DROP.sub("", text)
-
-
-@lru_cache(maxsize=65536)
-def core_label(text: str) -> str:
-    """A label without its numbering or a trailing note in brackets: "（二）部分公开（区分…）" -> "部分公开"."""
-    label = _NUMBERING.sub("", normalize_label(text))
-    stripped = _PAREN.sub("", label)
-    return stripped or label
-
-
-@lru_cache(maxsize=65536)
-def bare_label(text: str) -> str:
-    """A label without numbering or brackets, its note kept: survives a bracket the typist dropped."""
-    return re.sub(r"[()]", "", _NUMBERING.sub("", normalize_label(text)))
 
 
 def _similarity(a: str, b: str) -> float:
@@ -733,7 +704,7 @@ def _wrapped_labels_joined(labels: tuple[Token, ...]) -> list[Token]:
     "1.…", "三、本") opens a label, the pieces after it continue it ("年度办", "理结果")."""
     out: list[Token] = []
     for token in labels:
-        if out and not _NUMBERING.match(normalize_label(token.text)):
+        if out and not is_numbered(token.text):
             out[-1] = Token(out[-1].text + token.text, out[-1].where)
         else:
             out.append(token)

@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from .document import Document
 from .regions import region_of
-from .values import compact
+from .text import compact
 
 __all__ = ["Metadata", "describe", "has_report_title", "parse_title", "statistics_year", "title_year"]
 

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Iterable
 
-from .values import compact
+from .text import compact
 
 __all__ = ["ALIASES", "Region", "region_of", "region_from_code", "division_names"]
 

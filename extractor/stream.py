@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .document import Cell, Table
-from .readers.cleaning import clean_text
+from .text import clean_text
 from .values import looks_like_value
 
 __all__ = ["Token", "Run", "StreamTable", "line_tokens", "lines_are_rows", "cell_tokens", "token_runs", "stream_table"]

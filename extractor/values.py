@@ -8,25 +8,19 @@ and "none happened" are different facts for an auditor.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .template import MONEY_UNIT
+from .text import squeeze
 
-__all__ = ["CellValue", "parse_value", "looks_like_value", "squeeze", "compact", "unit_in", "nfkc"]
+__all__ = ["CellValue", "parse_value", "looks_like_value", "unit_in"]
 
 #: Printed instead of a zero (besides runs of dashes and slashes).
 ZERO_WORDS = frozenset({"无", "无。", "\\"})
 _DASHES = frozenset("—-－–―─/／")
-_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)(万元|元|件|个|项|条|万)?$")
 _TO_WAN = {"元": 1e-4, "万元": 1.0, "万": 1.0}
-#: full-width ASCII and the ideographic space, whose NFKC is the plain character
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
-_HALF_WIDTH = {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}, "\u3000": " "}
-
-
 @dataclass(frozen=True, slots=True)
 class CellValue:
     """A cell read: its value (None when blank or unreadable) and what reading it involved."""
@@ -34,40 +28,6 @@ class CellValue:
     value: int | float | None
     note: str | None = None
     unreadable: bool = False
-
-
-def nfkc(text: str) -> str:
-    """NFKC, exactly, at a fifth of the cost on Chinese text.
-
-    ``unicodedata.normalize`` takes its slow path for a whole text as soon
-    as one character needs normalizing, and Chinese text is full of
-    full-width punctuation. Replacing those by the plain characters they
-    decompose to leaves NFKC unchanged, and what is left is usually
-    normalized already, which ``is_normalized`` sees quickly.
-
-    A report holds dozens of full-width characters but few kinds of them:
-    each kind is replaced in one ``str.replace`` pass, which costs less than
-    a substitution calling back into Python at every one.
-    """
-    for char in set(_FULL_WIDTH.findall(text)):
-        text = text.replace(char, _HALF_WIDTH[char])
-    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
-
-
-@lru_cache(maxsize=64)
-def compact(text: str) -> str:
-    """NFKC, all whitespace removed: PDFs and Word print "2024 年" and "洪泽区 人民政府".
-
-    Cached for the last few texts: a report's whole text is compacted once to
-    describe the report and again to check its narrative.
-    """
-    return "".join(nfkc(text).split())
-
-
-def squeeze(raw: str) -> str:
-    """NFKC (full-width digits and brackets), no whitespace or invisible characters: a cell's text as a
-    number or a label key is read (``readers.cleaning.clean_text`` only tidies spacing for display)."""
-    return _SPACES.sub("", nfkc(raw))
 
 
 def _is_zero_mark(text: str) -> bool:

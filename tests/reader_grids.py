@@ -8,7 +8,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractor.document import Document, Table
-from extractor.values import squeeze
+from extractor.text import squeeze
 
 
 def find_row(table: Table, label: str) -> list[str]:

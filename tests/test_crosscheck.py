@@ -15,7 +15,7 @@ import pytest
 from conftest import SAMPLES
 from dataset_support import DATASET_FIXTURES, expected_record
 
-from extractor.bodies import normalize_agency
+from extractor.text import normalize_agency
 from extractor.build import Source
 from extractor.crosscheck import CrossSettings, crosscheck, remember_options
 from extractor.dataset import CrawlInfo, CrossResult, Dataset, Entry, report_id_of

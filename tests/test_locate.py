@@ -1,6 +1,7 @@
 """The locator: labels to keys, whatever the layout drift."""
 from extractor.document import Document, Paragraph, table_from_rows
-from extractor.locate import LocateSettings, align, best_score, core_label, locate, normalize_label
+from extractor.locate import LocateSettings, align, best_score, locate
+from extractor.text import core_label, normalize_label
 from extractor.template import REQUEST_ROWS
 
 HEADINGS = ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import SAMPLES
 from extractor.readers import read_bytes, read_document
-from extractor.values import nfkc
+from extractor.text import nfkc
 
 CORPUS = SAMPLES
 REPORTS = sorted(p for p in CORPUS.iterdir() if p.suffix in {".html", ".txt", ".docx"})

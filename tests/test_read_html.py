@@ -6,7 +6,7 @@ import pytest
 from conftest import FIXTURES, SAMPLES
 from extractor.errors import ReaderError
 from extractor.readers import html, read_document
-from extractor.readers.cleaning import report_title
+from extractor.readers.titles import report_title
 from reader_grids import cell_with, find_row, table_under
 
 PAGES = FIXTURES / "html"

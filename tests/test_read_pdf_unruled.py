@@ -16,7 +16,7 @@ from reader_grids import without_ruling
 from extractor.readers.pdf_layout import page_words
 from extractor.readers.pdf_words import words_to_flow
 from extractor.readers.pdfium_calls import close_page, open_page, page_text
-from extractor.values import squeeze
+from extractor.text import squeeze
 
 UNRULED = FIXTURES / "pdf" / "unruled"
 #: g0005 (--count 36 --seed 1): zeros left blank, the appeals table one row of values under a wrapped header.

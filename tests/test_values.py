@@ -1,7 +1,8 @@
 """How a cell's printed text becomes a value."""
 import pytest
 
-from extractor.values import compact, looks_like_value, parse_value, unit_in
+from extractor.text import compact
+from extractor.values import looks_like_value, parse_value, unit_in
 
 
 def test_blank_cell_is_null_not_zero():

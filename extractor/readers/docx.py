@@ -28,7 +28,8 @@ from lxml import etree
 from ..document import Cell, Document, Paragraph, Table
 from ..errors import ReaderError
 from ..limits import LIMITS, mib
-from .cleaning import clean_text, guess_title
+from ..text import clean_text
+from .titles import guess_title
 
 __all__ = ["read"]
 

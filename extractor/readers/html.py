@@ -24,7 +24,8 @@ from lxml import etree
 from ..document import Document, Paragraph, Table, place_cells
 from ..errors import ReaderError
 from ..limits import LIMITS
-from .cleaning import clean_text, guess_title, report_title
+from ..text import clean_text
+from .titles import guess_title, report_title
 from .encoding import decode_html
 
 __all__ = ["page_meta", "parse_html", "read"]

@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from ..document import Document
 from ..errors import ReaderError
 from ..limits import LIMITS
-from .cleaning import guess_title
+from .titles import guess_title
 from .ocr import open_images
 from .pdf import read_images
 

@@ -25,7 +25,7 @@ words' positions (:func:`.pdf_words.words_to_flow`).
 - Boxes are turned from pixels into points (1/72 in), the unit the layout's
   tolerances are written in.
 - Tesseract splits Chinese into one word per character or two; the layout
-  joins words that touch, and :func:`.cleaning.clean_text` drops spaces
+  joins words that touch, and :func:`extractor.text.clean_text` drops spaces
   beside Chinese characters.
 """
 from __future__ import annotations

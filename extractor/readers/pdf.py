@@ -29,7 +29,8 @@ from ..limits import LIMITS
 from ..template import REQUEST_COLUMNS, REQUEST_HEADER_LABELS
 from ..values import looks_like_value
 from . import ocr
-from .cleaning import clean_text, guess_title
+from ..text import clean_text
+from .titles import guess_title
 from .pdf_labels import form_labels, label_key, unnumbered
 from .pdf_layout import Char, Ruling, TextLine, leading_lines, opens_inside, page_ruling, page_words
 from .pdf_ruling import Grid, ruled_grids

@@ -3,7 +3,7 @@
 A PDF gives text without structure, so the PDF reader leans on the labels of
 :mod:`extractor.template` to decide which pages hold tables, where a label cut
 by a line or page break continues, and which lines are headers. Labels are
-compared as keys: NFKC, without whitespace (:func:`extractor.values.squeeze`).
+compared as keys: NFKC, without whitespace (:func:`extractor.text.squeeze`).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from ..template import (
     REQUEST_ROWS,
     TABLES,
 )
-from ..values import squeeze as label_key
+from ..text import squeeze as label_key
 
 __all__ = ["block_items", "column_labels", "form_labels", "header_labels", "headings", "is_numbered", "label_key",
            "unnumbered"]

@@ -35,7 +35,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..document import BBox
 from . import pdfium_calls as calls
-from .cleaning import clean_text
+from ..text import clean_text
 from .pdfium_calls import Page
 
 __all__ = ["Char", "CellRegion", "PageText", "Ruling", "Segment", "TextLine", "cell_texts", "chars_to_lines",

@@ -18,7 +18,7 @@ from bisect import bisect_left
 
 from ..document import Cell, table_from_rows
 from ..values import looks_like_value
-from .cleaning import clean_text
+from ..text import clean_text
 from .pdf_labels import form_labels, header_labels, is_numbered, label_key
 from .pdf_tables import Piece
 from .pdf_words import join_rows

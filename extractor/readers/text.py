@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 
 from ..document import Document, Paragraph, Table, place_cells, table_from_rows
 from ..errors import ReaderError
-from .cleaning import clean_text, guess_title
+from ..text import clean_text
+from .titles import guess_title
 from .encoding import decode_text
 
 __all__ = ["read", "lines_to_content"]

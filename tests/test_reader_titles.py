@@ -2,7 +2,8 @@
 import pytest
 
 from extractor.document import Paragraph
-from extractor.readers.cleaning import clean_text, guess_title, report_title
+from extractor.readers.titles import guess_title, report_title
+from extractor.text import clean_text
 
 
 @pytest.mark.parametrize(

@@ -1,52 +1,18 @@
-"""Text clean-up shared by the readers of markup and plain text.
-
-Reports are typed in Word and pasted into a CMS, so a label reaches us cut
-into runs, padded with ``&nbsp;`` and ideographic spaces, or broken over
-lines ("社会公益 组织"). Chinese does not separate words with spaces, so a
-space beside a Chinese character is layout, never content, and goes; a space
-between two digits or two Latin letters may mean something and stays, as one.
-"""
+"""A report's title from its first lines, shared by every reader: what metadata reads the issuing body
+and the year from when a file carries no title of its own."""
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from ..document import Paragraph
 
-__all__ = ["clean_text", "guess_title", "report_title"]
+__all__ = ["guess_title", "report_title"]
 
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
-_SPACE = re.compile(r"[\s\u00a0\u3000]+")
-_CJK = (
-    "\u2014\u2018\u2019\u201c\u201d\u2026"  # dash, curly quotes, ellipsis as used in Chinese text
-    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-)
-_SPACE_BY_CJK = re.compile(f"(?<=[{_CJK}]) | (?=[{_CJK}])")
-_CACHED_LENGTH = 80
 _TITLE_MAX = 60
 _TITLE_PART_MAX = 30
 _TITLE_LOOKAHEAD = 3
 _SENTENCE_ENDS = ("。", "；", "，", "：", ";", ",", ":")
 _REPORT_WORDS = ("报告", "年报")
-
-
-def clean_text(text: str) -> str:
-    """Collapse whitespace and drop the spaces that sit beside Chinese characters.
-
-    Cell-sized texts are cached: a batch repeats the same labels and numbers
-    in cell after cell, while long paragraphs recur rarely and would only
-    fill the cache.
-    """
-    return _clean_short(text) if len(text) <= _CACHED_LENGTH else _clean(text)
-
-
-def _clean(text: str) -> str:
-    text = _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
-    return _SPACE_BY_CJK.sub("", text)
-
-
-_clean_short = lru_cache(maxsize=16384)(_clean)
 
 
 def _is_heading_like(text: str, limit: int) -> bool:

@@ -1,4 +1,4 @@
-"""Tables drawn without ruling lines, rebuilt from the positions of their words (pdf_words.words_to_flow).
+"""Tables drawn without ruling lines, rebuilt from the positions of their words (layout.words.words_to_flow).
 
 The fixtures under fixtures/pdf/unruled/ are table pages of generated
 reports (scripts/make_corpus.py, LibreOffice: each cell's text written on
@@ -13,8 +13,8 @@ from conftest import FIXTURES, SAMPLES
 from pdf_builder import pdf_with_pages, text_once
 from reader_grids import without_ruling
 
-from extractor.readers.pdf_layout import page_words
-from extractor.readers.pdf_words import words_to_flow
+from extractor.readers.pdf_page import page_words
+from extractor.readers.layout.words import words_to_flow
 from extractor.readers.pdfium_calls import close_page, open_page, page_text
 from extractor.text import squeeze
 

@@ -2,11 +2,11 @@
 
 Some sites post a scanned report (a PDF whose pages are pictures, without a
 text layer) or a table as a picture. A page image gives what a PDF page's
-text layer gives (:mod:`.pdf_layout`): words with their boxes, and the ruling
+text layer gives (:mod:`.pdf_page`): words with their boxes, and the ruling
 lines, found as long straight runs of ink. The PDF reader then reads it as
-any page: a ruled table by its grid (:mod:`.pdf_ruling`), each word going to
+any page: a ruled table by its grid (:mod:`.layout.ruling`), each word going to
 the cell it prints in (:func:`cell_texts`), else rows rebuilt from the
-words' positions (:func:`.pdf_words.words_to_flow`).
+words' positions (:func:`.layout.words.words_to_flow`).
 
 - The ``tesseract`` binary runs as a subprocess (TSV output), with a
   timeout per page: no Python binding to install, and a missing binary or
@@ -50,9 +50,9 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from ..document import BBox
 from ..errors import ReaderError
 from ..values import looks_like_value
-from .pdf_layout import CellRegion, Char, PageText, Ruling, Segment, chars_to_lines, lines_text
-from .pdf_ruling import Grid
-from .pdf_words import word_end
+from .layout.geometry import CellRegion, Char, PageText, Ruling, Segment, chars_to_lines, lines_text
+from .layout.ruling import Grid
+from .layout.words import word_end
 from .pdfium_calls import PDFIUM_LOCK
 
 __all__ = ["OcrPage", "OcrSettings", "SETTINGS", "cell_texts", "open_images", "read_page", "render_pages"]
@@ -206,7 +206,7 @@ def read_page(path: str, image: Image.Image, settings: OcrSettings | None = None
 
 def cell_texts(path: str, page: OcrPage, grids: Sequence[Grid], settings: OcrSettings | None = None) -> PageText:
     """The text in each cell of ``grids`` and the lines of the words outside them, as
-    :func:`.pdf_layout.cell_texts` finds them in a text layer.
+    :func:`.pdf_page.cell_texts` finds them in a text layer.
 
     A number Tesseract misreads as letters ("I", "il", "下" for 1, "OO" for
     0) is read again in its cell alone, as digits (:func:`_reread_numbers`).

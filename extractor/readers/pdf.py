@@ -3,12 +3,12 @@
 Speed is the point of the design. pdfium reads the text of a whole report in
 milliseconds; only the pages whose text names labels of the form (or that
 open inside a ruled table right after one) get their ruling lines and words
-read (:mod:`.pdf_layout`) and turned into grids (:mod:`.pdf_ruling`,
-:mod:`.pdf_tables`); pdfminer is never involved. A table that runs over a
+read (:mod:`.pdf_page`) and turned into grids (:mod:`.layout.ruling`,
+:mod:`.layout.tables`); pdfminer is never involved. A table that runs over a
 page break is stitched back into one table when nothing but page furniture
-(page numbers) separates the pieces (:mod:`.pdf_stitch`).
+(page numbers) separates the pieces (:mod:`.layout.stitch`).
 A table page without ruled tables (a table drawn without lines) has its rows
-rebuilt from the positions of its words (:mod:`.pdf_words`). A PDF without
+rebuilt from the positions of its words (:mod:`.layout.words`). A PDF without
 a text layer (a scan) has its pages read with OCR (:mod:`.ocr`) the same way.
 """
 from __future__ import annotations
@@ -31,12 +31,13 @@ from ..values import looks_like_value
 from . import ocr
 from ..text import clean_text
 from .titles import guess_title
-from .pdf_labels import form_labels, label_key, unnumbered
-from .pdf_layout import Char, Ruling, TextLine, leading_lines, opens_inside, page_ruling, page_words
-from .pdf_ruling import Grid, ruled_grids
-from .pdf_stitch import stitch
-from .pdf_tables import Piece, page_pieces, text_pieces
-from .pdf_words import Flow, words_to_flow
+from .layout.geometry import Char, Ruling, TextLine
+from .layout.labels import form_labels, label_key, unnumbered
+from .layout.ruling import Grid, ruled_grids
+from .layout.stitch import stitch
+from .layout.tables import Piece, text_pieces
+from .layout.words import Flow, words_to_flow
+from .pdf_page import leading_lines, opens_inside, page_pieces, page_ruling, page_words
 from .pdfium_calls import PDFIUM_LOCK, Page, close_page, open_page, page_text
 
 __all__ = ["is_table_page", "read", "read_images"]

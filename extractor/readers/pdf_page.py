@@ -3,7 +3,7 @@
 pdfplumber reads a page through pdfminer, which costs ~100 ms per page of a
 report; pdfium (C) gives the same characters and drawn paths in a few
 milliseconds. This module turns one pdfium page (:mod:`.pdfium_calls`) into
-plain geometry in pdfplumber's coordinate convention (origin top-left, as the
+the layout engine's geometry (:mod:`.layout`) in pdfplumber's coordinate convention (origin top-left, as the
 page is displayed, so rotated pages come out upright).
 
 Every pdfium call costs about a microsecond plus the Python around it, so a
@@ -27,26 +27,24 @@ from __future__ import annotations
 import ctypes
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from itertools import islice, pairwise
-from typing import NamedTuple, Protocol
 
 import pypdfium2.raw as pdfium_c
 
 from ..document import BBox
 from . import pdfium_calls as calls
 from ..text import clean_text
+from .layout.geometry import CellRegion, Char, PageText, Ruling, TextLine, chars_to_lines, lines_text
+from .layout.ruling import Grid
+from .layout.tables import Piece, text_pieces
 from .pdfium_calls import Page
 
-__all__ = ["Char", "CellRegion", "PageText", "Ruling", "Segment", "TextLine", "cell_texts", "chars_to_lines",
-           "leading_lines", "lines_text", "opens_inside", "page_ruling", "page_words"]
+__all__ = ["cell_texts", "leading_lines", "opens_inside", "page_pieces", "page_ruling", "page_words"]
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 #: How far from axis-aligned (pt) a path segment may be and still be a ruling line.
 _AXIS_TOLERANCE = 1.0
-#: How far (in character heights) a character's baseline may sit from its line's.
-_SAME_LINE = 0.3
 #: Characters whose glyph sits on the baseline.
 _DIGITS = frozenset("0123456789")
 #: A word (a run of printed characters: pdfium generates the spaces between them) or a line break.
@@ -57,62 +55,6 @@ _SIZE_SAMPLE = 8
 _THIN_PATH = 3.0
 #: How deeply form XObjects nested in form XObjects are looked into for ruling lines.
 _MAX_FORM_DEPTH = 8
-
-
-class Char(NamedTuple):
-    """One printed character (or word), its box and its baseline (display coordinates, top-left origin).
-
-    A named tuple: a page's worth are made per table page, and a tuple is made several times faster than a
-    frozen dataclass.
-    """
-
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    baseline: float
-
-
-class TextLine(NamedTuple):
-    """A line of text, how far down its page it sits, and how tall its tallest character is."""
-
-    text: str
-    top: float
-    size: float
-
-
-#: A ruling line: its position across (y of a horizontal line, x of a vertical one), its start and end along.
-Segment = tuple[float, float, float]
-
-
-@dataclass(frozen=True, slots=True)
-class Ruling:
-    """The horizontal and vertical lines drawn on a page."""
-
-    horizontal: list[Segment] = field(default_factory=list)
-    vertical: list[Segment] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.horizontal) + len(self.vertical)
-
-
-class CellRegion(Protocol):
-    """A table's grid as :func:`cell_texts` fills it: its box, its cells (counted), the cell a point is in."""
-
-    @property
-    def bbox(self) -> BBox: ...
-
-    def __len__(self) -> int: ...
-
-    def cell_at(self, x: float, y: float) -> int | None: ...
-
-
-class PageText(NamedTuple):
-    """A table page's text: each table's cell texts (in the order of its cells), the running text's lines."""
-
-    cells: list[list[str]]
-    lines: list[TextLine]
 
 
 #: A word as read: its start and end in the page's text, and its first character's box.
@@ -406,28 +348,9 @@ def _add_segment(x0: float, y0: float, x1: float, y1: float, ruling: Ruling) -> 
         ruling.vertical.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
 
 
-def lines_text(chars: list[Char]) -> str:
-    """The text of characters laid out in lines (:func:`chars_to_lines`), a line break between lines, tidied."""
-    return clean_text("\n".join(line.text for line in chars_to_lines(chars)))
+def page_pieces(page: Page, text: str, grids: list[Grid]) -> tuple[list[Piece], list[TextLine]]:
+    """The ruled tables of a page (``grids``, drawn by its ruling) and the running text around them.
 
-
-def chars_to_lines(chars: list[Char]) -> list[TextLine]:
-    """Characters grouped into lines by their baselines, each line read left to right.
-
-    Glyph boxes differ in height ("、" is small and low) but characters of a
-    line share a baseline; a vertical label has one character per baseline.
-    No spaces are put back: glyph gaps mislead ("1 .属于" from a narrow "."),
-    Chinese needs none, and a number never spans two cells.
+    ``text`` is the page's text (:func:`.pdfium_calls.page_text`).
     """
-    lines: list[list[Char]] = []
-    tallest: list[float] = []
-    for ch in sorted(chars, key=lambda c: (c.baseline, c.x0)):
-        height = ch.bottom - ch.top
-        if lines and abs(ch.baseline - lines[-1][0].baseline) <= _SAME_LINE * max(tallest[-1], height, 1.0):
-            lines[-1].append(ch)
-            tallest[-1] = max(tallest[-1], height)
-            continue
-        lines.append([ch])
-        tallest.append(height)
-    return [TextLine("".join(c.text for c in sorted(line, key=lambda c: c.x0)), min(c.top for c in line), size)
-            for line, size in zip(lines, tallest)]
+    return text_pieces(cell_texts(page, text, grids), grids, page.number)

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from ..document import Cell, table_from_rows
-from ..values import looks_like_value
-from ..text import clean_text
-from .pdf_labels import form_labels, header_labels, is_numbered, label_key
-from .pdf_tables import Piece
-from .pdf_words import join_rows
+from ...document import Cell, table_from_rows
+from ...values import looks_like_value
+from ...text import clean_text
+from .labels import form_labels, header_labels, is_numbered, label_key
+from .tables import Piece
+from .words import join_rows
 
 __all__ = ["stitch"]
 
@@ -33,7 +33,7 @@ def stitch(upper: Piece, lower: Piece) -> Piece:
     """``lower`` (the top of the next page) appended to ``upper``, cut cells joined.
 
     Pieces read from lines of text (no cell boxes) are joined row by row
-    (:func:`.pdf_words.join_rows`).
+    (:func:`.words.join_rows`).
     """
     if upper.bbox is None or lower.bbox is None:
         rows = join_rows(_texts(upper), _texts(lower))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ..template import (
+from ...template import (
     ACTIVE,
     ACTIVE_HEADER_LABELS,
     APPEAL_GROUPS,
@@ -20,7 +20,7 @@ from ..template import (
     REQUEST_ROWS,
     TABLES,
 )
-from ..text import squeeze as label_key
+from ...text import squeeze as label_key
 
 __all__ = ["block_items", "column_labels", "form_labels", "header_labels", "headings", "is_numbered", "label_key",
            "unnumbered"]

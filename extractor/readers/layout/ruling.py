@@ -18,8 +18,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from ..document import BBox
-from .pdf_layout import Ruling, Segment
+from ...document import BBox
+from .geometry import Ruling, Segment
 
 __all__ = ["Grid", "ruled_grids"]
 

@@ -1,7 +1,7 @@
 """Ruled tables on a PDF page as pieces of the one Document form, running text around them.
 
-The grids the ruling lines draw (:mod:`.pdf_ruling`) are filled with the
-text printed in each cell (:mod:`.pdf_layout`), so a merged cell appears
+The grids the ruling lines draw (:mod:`.ruling`) are filled with the
+text printed in each cell (by the PDF page reader or OCR), so a merged cell appears
 once with its spans and a label printed one character per line down a merged
 cell ("三、/本/年/度/…") stays one label cell at the left.
 
@@ -10,19 +10,18 @@ one full-width cell of prose are given back as running text, so headings stay
 paragraphs ahead of the table they introduce.
 
 A table continued on the next page comes as a second piece, which
-:mod:`.pdf_stitch` joins to the first.
+:mod:`.stitch` joins to the first.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..document import BBox, Cell
-from .pdf_labels import block_items, label_key
-from .pdf_layout import PageText, TextLine, cell_texts
-from .pdf_ruling import Grid
-from .pdfium_calls import Page
+from ...document import BBox, Cell
+from .geometry import PageText, TextLine
+from .labels import block_items, label_key
+from .ruling import Grid
 
-__all__ = ["Piece", "page_pieces", "text_pieces"]
+__all__ = ["Piece", "text_pieces"]
 
 
 @dataclass(slots=True)
@@ -36,14 +35,6 @@ class Piece:
     @property
     def n_rows(self) -> int:
         return max((c.row + c.rowspan for c in self.cells), default=0)
-
-
-def page_pieces(page: Page, text: str, grids: list[Grid]) -> tuple[list[Piece], list[TextLine]]:
-    """The ruled tables of a page (``grids``, drawn by its ruling) and the running text around them.
-
-    ``text`` is the page's text (:func:`.pdfium_calls.page_text`).
-    """
-    return text_pieces(cell_texts(page, text, grids), grids, page.number)
 
 
 def text_pieces(found: PageText, grids: list[Grid], number: int) -> tuple[list[Piece], list[TextLine]]:

@@ -30,16 +30,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..template import (
+from ...template import (
     ACTIVE,
     APPEAL_GROUPS,
     APPEAL_RESULTS,
     REQUEST_COLUMNS,
     REQUEST_ROWS,
 )
-from ..values import looks_like_value
-from .pdf_labels import column_labels, form_labels, headings, is_numbered, label_key
-from .pdf_layout import Char
+from ...values import looks_like_value
+from .labels import column_labels, form_labels, headings, is_numbered, label_key
+from .geometry import Char
 
 __all__ = ["Flow", "join_rows", "word_end", "words_to_flow"]
 
@@ -97,7 +97,7 @@ class _Row:
 
 
 def words_to_flow(words: list[Char], is_furniture: Callable[[str], object]) -> Flow:
-    """A page's words (:func:`.pdf_layout.page_words`) as running text and tables.
+    """A page's words (:func:`.layout.page_words`) as running text and tables.
 
     Words on one line make a line, so a row comes together however its
     cells were written, and blank cells keep their columns. The first and

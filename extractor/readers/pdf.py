@@ -112,10 +112,10 @@ def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], li
     """
     items: list[_Item] = []
     for number, image in enumerate(images, start=1):
-        page = ocr.read_page(path, image)
+        page = ocr.read_page(image)
         grids = _grids(page.ruling)
         pieces, lines = text_pieces(ocr.cell_texts(path, page, grids), grids, number) if grids else ([], [])
-        items.extend(_table_items(pieces, lines, lambda: page.words, number))
+        items.extend(_table_items(pieces, lines, lambda: ocr.page_words(path, page, number), number))
     return _assemble(items)
 
 

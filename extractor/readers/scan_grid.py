@@ -1,0 +1,90 @@
+"""The ruling lines of a cleaned page image, as a PDF page's drawing gives them.
+
+Morphology keeps what is long and thin: an opening with a kernel as long as
+a short ruling line keeps the lines across the page and drops the text (a
+character, even "一" or a dash, is shorter); the same down the page. Each
+connected piece that is left is one ruling segment, measured by its box,
+so a line scanned two or three pixels thick is one line, not three. A piece
+thicker than any line (a block of dark fill the cleaning left) is no line.
+
+The segments go, in points, to the same grid code as a PDF's drawn lines
+(:func:`.pdf_ruling.ruled_grids`).
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .pdf_layout import Ruling, Segment
+
+__all__ = ["page_ruling", "erase_ruling"]
+
+#: Pixel value (0–255, cleaned page) below which a pixel belongs to a ruling line whatever is beside it
+#: (where a line down crosses a line across).
+_LINE_INK = 200
+#: A pixel darker by this much (0–255) than the pixels ``_REACH`` points to either side of it, on average
+#: over ``_ALONG`` points along the line (which evens out the scanner's noise), may be part of a ruling line,
+#: however light it is printed.
+_CONTRAST = 10
+_REACH = 1.2
+_ALONG = 1.2
+#: A ruling line is at least this long (points) across the page: longer than any character or "——"...
+_ACROSS = 28.0
+#: ...or down it: a line down two rows of a table, shorter than the strokes of a large title.
+_DOWN = 20.0
+#: A ruling line is thinner than this (points); a thicker piece is a block of fill or a seal's bar.
+_THICK = 4.0
+
+
+def page_ruling(gray: np.ndarray, per_point: float) -> Ruling:
+    """The horizontal and vertical ruling lines of a cleaned page (H×W uint8), in points."""
+    across, down = _lines(gray, per_point)
+    scale = 1 / per_point
+    return Ruling(_segments(across, scale, per_point), _segments(down.T, scale, per_point))
+
+
+def erase_ruling(gray: np.ndarray, per_point: float) -> np.ndarray:
+    """The page with its ruling lines (and a pixel round them) painted white: what is left is text."""
+    across, down = _lines(gray, per_point)
+    lines = cv2.dilate(across | down, np.ones((3, 3), np.uint8))
+    out = gray.copy()
+    out[lines > 0] = 255
+    return out
+
+
+def _lines(gray: np.ndarray, per_point: float) -> tuple[np.ndarray, np.ndarray]:
+    """The ink of long thin runs across the page and down it (0/1 masks).
+
+    A pixel of a line across is darker than the pixels a little above and
+    below it (a ridge), however light the line is printed; the edge of a
+    fill is dark on one side only and is no ridge. Where a line down crosses
+    it, the line across is dark on both sides: so each direction's ridges
+    count the other direction's dark pixels too, and a line is not cut at
+    every crossing. Gaps are not bridged: a character's stroke, the row line
+    under it and the stroke of the character below would make a "line" down
+    a column of labels, a pixel or two of white apart each.
+    """
+    reach = max(2, round(_REACH * per_point))
+    along = max(3, round(_ALONG * per_point))
+    dark = gray < _LINE_INK
+    signed = gray.astype(np.float32)
+    up, below = np.roll(signed, reach, axis=0), np.roll(signed, -reach, axis=0)
+    left, right = np.roll(signed, reach, axis=1), np.roll(signed, -reach, axis=1)
+    ridge_across = (cv2.blur(np.minimum(up, below) - signed, (along, 1)) > _CONTRAST) | dark
+    ridge_down = (cv2.blur(np.minimum(left, right) - signed, (1, along)) > _CONTRAST) | dark
+    across = cv2.morphologyEx(ridge_across.astype(np.uint8), cv2.MORPH_OPEN,
+                              cv2.getStructuringElement(cv2.MORPH_RECT, (round(_ACROSS * per_point), 1)))
+    down = cv2.morphologyEx(ridge_down.astype(np.uint8), cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_RECT, (1, round(_DOWN * per_point))))
+    return across, down
+
+
+def _segments(mask: np.ndarray, scale: float, per_point: float) -> list[Segment]:
+    """Each connected run of a mask of lines along its rows as a segment (row, start, end) in points: a
+    horizontal line's (y, x0, x1), or in the transposed mask a vertical line's (x, y0, y1)."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(mask), connectivity=8)
+    segments = []
+    for left, top, width, height, _ in stats[1:count].tolist():
+        if height <= _THICK * per_point:
+            segments.append(((top + height / 2) * scale, left * scale, (left + width) * scale))
+    return segments

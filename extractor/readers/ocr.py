@@ -47,7 +47,7 @@ from .pdf_ruling import Grid
 from .pdfium_calls import PDFIUM_LOCK
 from .recognise import Reading, recognise
 from .scan_clean import clean, level
-from .scan_grid import erase_ruling, page_ruling
+from .scan_grid import page_ruling
 
 __all__ = ["OcrPage", "OcrSettings", "SETTINGS", "cell_texts", "open_images", "page_words", "read_page",
            "render_pages"]
@@ -82,9 +82,11 @@ class OcrSettings:
     #: Pixel value (0–255, cleaned page) below which a pixel is ink when cutting text into lines.
     ink: int = 150
     #: A mark smaller than this (points) both ways is a speck, not a character or a dash.
-    speck: float = 1.6
+    speck: float = 2.0
     #: Cells are cut this far (points) inside their ruling, past a scanned line's blur.
-    inset: float = 1.0
+    inset: float = 1.4
+    #: A mark at most this thick (points) touching a cell's edge is what is left of its ruling.
+    remnant: float = 1.0
     #: How much of the first page's height is read when it holds no table: the title, agency and year.
     title_share: float = 0.4
     #: A number read with less confidence than this (0–1) is read a second time.
@@ -154,7 +156,7 @@ def read_page(image: Image.Image, settings: OcrSettings | None = None) -> OcrPag
         dpi *= factor
     per_point = dpi / _POINTS
     gray = level(clean(pixels, per_point), per_point)
-    return OcrPage(gray, page_ruling(gray, per_point), erase_ruling(gray, per_point), per_point)
+    return OcrPage(gray, *page_ruling(gray, per_point), per_point)
 
 
 def cell_texts(path: str, page: OcrPage, grids: Sequence[Grid], settings: OcrSettings | None = None) -> PageText:
@@ -189,8 +191,8 @@ def _grid_texts(path: str, page: OcrPage, grid: Grid, settings: OcrSettings) -> 
         x0, top, x1, bottom = _pixels(rect, page.per_point)
         cell = page.text[max(top + inset, 0):bottom - inset, max(x0 + inset, 0):x1 - inset]
         for line in _line_boxes(cell, page.per_point, settings):
-            if _is_dash(line, page.per_point):
-                texts[index].append("—")
+            if mark := _zero_mark(cell, line, page.per_point, settings):
+                texts[index].append(mark)
             else:
                 crops.append(_crop(cell, line))
                 owners.append(index)
@@ -208,11 +210,26 @@ def _grid_texts(path: str, page: OcrPage, grid: Grid, settings: OcrSettings) -> 
 #: cell's mark for zero, which the recogniser, trained on lines of text, reads as nothing or "_".
 _DASH_HEIGHT = 2.5
 _DASH_RATIO = 1.5
+#: A lone stroke whose top third sits this far (in its heights) right of its bottom third leans: a "/", which
+#: the recogniser reads as "1" when it stands alone.
+_SLASH_LEAN = 0.2
 
 
-def _is_dash(line: _Box, per_point: float) -> bool:
+def _zero_mark(cell: np.ndarray, line: _Box, per_point: float, settings: OcrSettings) -> str | None:
+    """The mark for zero a text line is by its shape ("—" flat, "/" a lone leaning stroke), else None."""
     top, bottom, left, right = line
-    return bottom - top <= _DASH_HEIGHT * per_point and right - left >= _DASH_RATIO * (bottom - top)
+    height = bottom - top
+    if height <= _DASH_HEIGHT * per_point and right - left >= _DASH_RATIO * height:
+        return "—"
+    ink = _ink(cell[top:bottom, left:right], per_point, settings)
+    count, labels = cv2.connectedComponents(ink, connectivity=8)
+    if count != 2 or right - left > height:
+        return None
+    third = max(1, height // 3)
+    upper, lower = np.nonzero(labels[:third])[1], np.nonzero(labels[-third:])[1]
+    if upper.size and lower.size and upper.mean() - lower.mean() > _SLASH_LEAN * height:
+        return "/"
+    return None
 
 
 def _checked(path: str, crops: list[np.ndarray], readings: list[Reading], settings: OcrSettings) -> list[str]:
@@ -252,14 +269,23 @@ _Box = tuple[int, int, int, int]
 
 
 def _ink(region: np.ndarray, per_point: float, settings: OcrSettings) -> np.ndarray:
-    """The ink of a region (0/1), specks left out: marks smaller both ways than ``settings.speck``."""
+    """The ink of a region (0/1), specks and remnants of ruling left out.
+
+    A speck is smaller both ways than ``settings.speck``; a remnant of a
+    ruling line (a piece the ruling finder missed: a light line the scanner
+    broke up) is a thin mark touching the region's edge. Left in, a remnant
+    would read as "1" or as a dash, a zero that was never printed.
+    """
     ink = (region < settings.ink).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    left, top, width, height = (stats[:, i] for i in range(4))
     speck = settings.speck * per_point
-    small = np.flatnonzero((stats[:, cv2.CC_STAT_WIDTH] < speck) & (stats[:, cv2.CC_STAT_HEIGHT] < speck))
-    small = small[small > 0]
-    if small.size:
-        ink[np.isin(labels, small)] = 0
+    thin = np.minimum(width, height) <= settings.remnant * per_point
+    edge = (left == 0) | (top == 0) | (left + width == region.shape[1]) | (top + height == region.shape[0])
+    dropped = np.flatnonzero(((width < speck) & (height < speck)) | (thin & edge))
+    dropped = dropped[dropped > 0]
+    if dropped.size:
+        ink[np.isin(labels, dropped)] = 0
     return ink
 
 

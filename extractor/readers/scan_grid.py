@@ -17,7 +17,7 @@ import numpy as np
 
 from .pdf_layout import Ruling, Segment
 
-__all__ = ["page_ruling", "erase_ruling"]
+__all__ = ["page_ruling"]
 
 #: Pixel value (0–255, cleaned page) below which a pixel belongs to a ruling line whatever is beside it
 #: (where a line down crosses a line across).
@@ -36,20 +36,15 @@ _DOWN = 20.0
 _THICK = 4.0
 
 
-def page_ruling(gray: np.ndarray, per_point: float) -> Ruling:
-    """The horizontal and vertical ruling lines of a cleaned page (H×W uint8), in points."""
+def page_ruling(gray: np.ndarray, per_point: float) -> tuple[Ruling, np.ndarray]:
+    """The horizontal and vertical ruling lines of a cleaned page (H×W uint8), in points; and the page with
+    them (and a pixel round them) painted white, from which the text is read."""
     across, down = _lines(gray, per_point)
     scale = 1 / per_point
-    return Ruling(_segments(across, scale, per_point), _segments(down.T, scale, per_point))
-
-
-def erase_ruling(gray: np.ndarray, per_point: float) -> np.ndarray:
-    """The page with its ruling lines (and a pixel round them) painted white: what is left is text."""
-    across, down = _lines(gray, per_point)
-    lines = cv2.dilate(across | down, np.ones((3, 3), np.uint8))
-    out = gray.copy()
-    out[lines > 0] = 255
-    return out
+    ruling = Ruling(_segments(across, scale, per_point), _segments(down.T, scale, per_point))
+    text = gray.copy()
+    text[cv2.dilate(across | down, np.ones((3, 3), np.uint8)) > 0] = 255
+    return ruling, text
 
 
 def _lines(gray: np.ndarray, per_point: float) -> tuple[np.ndarray, np.ndarray]:
@@ -62,7 +57,8 @@ def _lines(gray: np.ndarray, per_point: float) -> tuple[np.ndarray, np.ndarray]:
     count the other direction's dark pixels too, and a line is not cut at
     every crossing. Gaps are not bridged: a character's stroke, the row line
     under it and the stroke of the character below would make a "line" down
-    a column of labels, a pixel or two of white apart each.
+    a column of labels, a pixel or two of white apart each (and the strokes
+    of characters side by side one across).
     """
     reach = max(2, round(_REACH * per_point))
     along = max(3, round(_ALONG * per_point))

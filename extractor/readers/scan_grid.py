@@ -28,6 +28,11 @@ _LINE_INK = 200
 _CONTRAST = 10
 _REACH = 1.2
 _ALONG = 1.2
+#: A line at least this long (points: a column or two of a table, longer than a run of labels' strokes)
+#: need only be ``_COVERED`` ridge, gaps of up to ``_GAP`` pixels in it closed.
+_MOSTLY = 60.0
+_COVERED = 0.85
+_GAP = 7
 #: A ruling line is at least this long (points) across the page: longer than any character or "——"...
 _ACROSS = 28.0
 #: ...or down it: a line down two rows of a table, shorter than the strokes of a large title.
@@ -55,24 +60,38 @@ def _lines(gray: np.ndarray, per_point: float) -> tuple[np.ndarray, np.ndarray]:
     fill is dark on one side only and is no ridge. Where a line down crosses
     it, the line across is dark on both sides: so each direction's ridges
     count the other direction's dark pixels too, and a line is not cut at
-    every crossing. Gaps are not bridged: a character's stroke, the row line
-    under it and the stroke of the character below would make a "line" down
-    a column of labels, a pixel or two of white apart each (and the strokes
-    of characters side by side one across).
+    every crossing. Gaps are not bridged in short lines: a character's
+    stroke, the row line under it and the stroke of the character below
+    would make a "line" down a column of labels, a pixel or two of white
+    apart each (and the strokes of characters side by side one across). A
+    long line need only be mostly there (:func:`_mostly`): a light line the
+    scanner's noise has broken is still a line (ridges only: a line of bold
+    text is mostly dark too).
     """
+    down = _along_rows(np.ascontiguousarray(gray.T), per_point, _DOWN)
+    return _along_rows(gray, per_point, _ACROSS), np.ascontiguousarray(down.T)
+
+
+def _along_rows(gray: np.ndarray, per_point: float, length: float) -> np.ndarray:
+    """The pixels of the lines along the rows of ``gray`` (0/1): lines across, or down in the transposed page."""
     reach = max(2, round(_REACH * per_point))
     along = max(3, round(_ALONG * per_point))
-    dark = gray < _LINE_INK
     signed = gray.astype(np.float32)
-    up, below = np.roll(signed, reach, axis=0), np.roll(signed, -reach, axis=0)
-    left, right = np.roll(signed, reach, axis=1), np.roll(signed, -reach, axis=1)
-    ridge_across = (cv2.blur(np.minimum(up, below) - signed, (along, 1)) > _CONTRAST) | dark
-    ridge_down = (cv2.blur(np.minimum(left, right) - signed, (1, along)) > _CONTRAST) | dark
-    across = cv2.morphologyEx(ridge_across.astype(np.uint8), cv2.MORPH_OPEN,
-                              cv2.getStructuringElement(cv2.MORPH_RECT, (round(_ACROSS * per_point), 1)))
-    down = cv2.morphologyEx(ridge_down.astype(np.uint8), cv2.MORPH_OPEN,
-                            cv2.getStructuringElement(cv2.MORPH_RECT, (1, round(_DOWN * per_point))))
-    return across, down
+    beside = np.minimum(np.roll(signed, reach, axis=0), np.roll(signed, -reach, axis=0))
+    ridges = (cv2.blur(beside - signed, (along, 1)) > _CONTRAST).astype(np.uint8)
+    inked = ridges | (gray < _LINE_INK).astype(np.uint8)
+    strict = cv2.morphologyEx(inked, cv2.MORPH_OPEN,
+                              cv2.getStructuringElement(cv2.MORPH_RECT, (round(length * per_point), 1)))
+    return strict | _mostly(ridges, round(_MOSTLY * per_point))
+
+
+def _mostly(ridges: np.ndarray, length: int) -> np.ndarray:
+    """The ridge pixels (short gaps closed) of the runs along the rows ``length`` long that are at least
+    ``_COVERED`` ridge."""
+    covered = cv2.blur(ridges.astype(np.float32), (length, 1)) >= _COVERED
+    spans = cv2.dilate(covered.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    closed = cv2.morphologyEx(ridges, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (_GAP, 1)))
+    return spans & closed
 
 
 def _segments(mask: np.ndarray, scale: float, per_point: float) -> list[Segment]:

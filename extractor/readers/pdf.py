@@ -30,7 +30,7 @@ from ..values import looks_like_value
 from . import ocr
 from .cleaning import clean_text, guess_title
 from .pdf_labels import form_labels, label_key, unnumbered
-from .pdf_layout import Char, Ruling, TextLine, leading_lines, opens_inside, page_ruling, page_words
+from .pdf_layout import Char, Ruling, TextLine, chars_to_lines, leading_lines, opens_inside, page_ruling, page_words
 from .pdf_ruling import Grid, ruled_grids
 from .pdf_stitch import stitch
 from .pdf_tables import Piece, page_pieces, text_pieces
@@ -73,7 +73,7 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     paragraphs, tables = _assemble(items)
     if not any(p.text for p in paragraphs) and not tables:
         log.info("%s: no text layer (a scanned PDF?): reading its pages with OCR", path)
-        paragraphs, tables = read_images(path, ocr.render_pages(data))
+        paragraphs, tables, title = read_images(path, ocr.render_pages(data))
     return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs))
 
 
@@ -103,20 +103,25 @@ def _read_pages(path: str, data: bytes) -> tuple[list[_Item], str | None]:
     return items, title
 
 
-def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], list[Table]]:
-    """Paragraphs and tables of page images (a scan, a table posted as a picture) read with OCR.
+def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], list[Table], str | None]:
+    """Paragraphs, tables and the printed title of page images (a scan, a table posted as a picture) read
+    with OCR.
 
-    OCR gives words with their boxes and the ruling lines seen in the image,
-    so each page is read as a text page is: its ruled tables by their grids,
-    else its rows rebuilt from the words' positions.
+    OCR gives the ruling lines seen in the image and the text in and around
+    them, so each page is read as a text page is: its ruled tables by their
+    grids, else its rows rebuilt from the words' positions.
     """
     items: list[_Item] = []
+    title = None
     for number, image in enumerate(images, start=1):
         page = ocr.read_page(image)
         grids = _grids(page.ruling)
         pieces, lines = text_pieces(ocr.cell_texts(path, page, grids), grids, number) if grids else ([], [])
-        items.extend(_table_items(pieces, lines, lambda: ocr.page_words(path, page, number), number))
-    return _assemble(items)
+        words = [] if pieces else ocr.page_words(path, page, number)
+        if number == 1:
+            title = _largest_lines(lines or chars_to_lines(words))
+        items.extend(_table_items(pieces, lines, lambda: words, number))
+    return (*_assemble(items), title)
 
 
 def _printed_title(page: Page, text: str) -> str | None:
@@ -125,7 +130,12 @@ def _printed_title(page: Page, text: str) -> str | None:
     A PDF's title is set in a bigger font and, when long, wraps over two
     lines ("…政府信息公开工作" / "年度报告"); its lines are not paragraphs yet.
     """
-    lines = [line for line in leading_lines(page, text, _TITLE_LOOKAHEAD) if clean_text(line.text)]
+    return _largest_lines(leading_lines(page, text, _TITLE_LOOKAHEAD))
+
+
+def _largest_lines(leading: list[TextLine]) -> str | None:
+    """The first run of lines printed larger than the middle-sized one of ``leading``, joined."""
+    lines = [line for line in leading[:_TITLE_LOOKAHEAD] if clean_text(line.text)]
     if not lines:
         return None
     sizes = sorted(line.size for line in lines)

@@ -43,13 +43,21 @@ _THICK = 4.0
 
 def page_ruling(gray: np.ndarray, per_point: float) -> tuple[Ruling, np.ndarray]:
     """The horizontal and vertical ruling lines of a cleaned page (H×W uint8), in points; and the page with
-    them (and a pixel round them) painted white, from which the text is read."""
+    its tables' lines (and a pixel round them) painted white, from which the text is read."""
     across, down = _lines(gray, per_point)
     scale = 1 / per_point
     ruling = Ruling(_segments(across, scale, per_point), _segments(down.T, scale, per_point))
     text = gray.copy()
-    text[cv2.dilate(across | down, np.ones((3, 3), np.uint8)) > 0] = 255
+    text[cv2.dilate(_tables(across | down, round(_MOSTLY * per_point)), np.ones((3, 3), np.uint8)) > 0] = 255
     return ruling, text
+
+
+def _tables(lines: np.ndarray, size: int) -> np.ndarray:
+    """The lines that hang together into something at least ``size`` pixels both ways: a table's ruling, not
+    the long stroke of a title's character, which stays in the text."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    big = np.flatnonzero((stats[:, cv2.CC_STAT_WIDTH] >= size) & (stats[:, cv2.CC_STAT_HEIGHT] >= size))
+    return np.isin(labels, big[big > 0]).astype(np.uint8)
 
 
 def _lines(gray: np.ndarray, per_point: float) -> tuple[np.ndarray, np.ndarray]:

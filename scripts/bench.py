@@ -11,17 +11,28 @@ pdfplumber ``extract_tables`` on every page, python-docx ``row.cells``,
 BeautifulSoup), their ratio, and each side's cell accuracy against the
 ``NAME.expected.json`` files; with ``--by-drift``, xxgk's accuracy per drift
 (from MANIFEST.tsv) and an example of each failing report.
+
+With ``--ocr`` it reads the scans ``make_corpus.py --scan`` wrote instead
+(NAME_scan.pdf/.jpg/.png) and prints, per scan format, cells exact, wrong
+with a finding that names them (flagged: the record says the cell is not to
+be trusted), wrong silently, and CPU seconds per page and per report:
+
+    python scripts/make_corpus.py --count 50 --formats pdf --scan pdf --out /tmp/scans --seed 7
+    python scripts/bench.py --ocr /tmp/scans
 """
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
+
+import pypdfium2 as pdfium
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -29,8 +40,9 @@ import bench_dataset  # noqa: E402
 from baseline import READERS, baseline_tables  # noqa: E402
 from gencorpus.score import Score, score_tables  # noqa: E402
 
+from extractor.errors import XxgkError  # noqa: E402
 from extractor.extract import extract_file  # noqa: E402
-from extractor.record import Value  # noqa: E402
+from extractor.record import Record, Value  # noqa: E402
 
 #: Targets of issue 3, per core: reports/s for HTML and DOCX, speed-up over the baseline for PDF.
 TARGETS = {".html": ("reports/s", 200), ".docx": ("reports/s", 100), ".pdf": ("ratio", 10)}
@@ -144,6 +156,82 @@ def print_by_drift(runs: dict[str, Run], reports: dict[str, list[Path]], manifes
             print(f"  FAIL {name} [{','.join(manifest.get(name, []))}]: {why}")
 
 
+@dataclass
+class OcrRun:
+    """xxgk on the scans of one format: cells exact, wrong but named by a finding, wrong silently."""
+
+    reports: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    exact: int = 0
+    flagged: int = 0
+    silent: int = 0
+    failed: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def line(self, fmt: str) -> str:
+        cells = self.exact + self.flagged + self.silent
+        share = self.exact / cells if cells else 0.0
+        return (f"{fmt:5} {self.reports:4d} {self.pages:5d} {cells:6d} {self.exact:6d} {share:8.2%} {self.flagged:7d} "
+                f"{self.silent:6d} {self.failed:6d} {self.seconds / max(self.pages, 1):6.2f} "
+                f"{self.seconds / max(self.reports, 1):7.2f}")
+
+
+def _flagged(record: Record, table: str, key: str) -> bool:
+    """Whether a finding names a cell: its key, or its whole table (no keys)."""
+    return any(f.table == table and (not f.keys or key in f.keys) for f in record.findings)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of the programs it ran (an OCR engine may run as one)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _pages(path: Path) -> int:
+    return len(pdfium.PdfDocument(path)) if path.suffix == ".pdf" else 1
+
+
+def run_ocr(scans: Sequence[Path]) -> OcrRun:
+    """Read each scan once (CPU seconds: OCR is too slow to repeat) and score its cells."""
+    run = OcrRun()
+    for scan in scans:
+        want = _expected(scan)["tables"]
+        start = _cpu()
+        try:
+            record = extract_file(scan)
+        except XxgkError as exc:
+            run.failed += sum(map(len, want.values()))
+            run.examples.append(f"{scan.name}: {exc}")
+            continue
+        finally:
+            run.seconds += _cpu() - start
+            run.reports += 1
+            run.pages += _pages(scan)
+        score = score_tables(record.tables, want)
+        run.exact += score.right
+        for wrong in score.mismatches:
+            if _flagged(record, wrong.table, wrong.key):
+                run.flagged += 1
+            else:
+                run.silent += 1
+                run.examples.append(f"{scan.name}: {wrong} (no finding)")
+    return run
+
+
+def print_ocr(corpus: Path, limit: int) -> None:
+    """The ``--ocr`` table: each scan format's cells exact / flagged / silent and CPU seconds."""
+    print(f"{'scan':5} {'n':>4} {'pages':>5} {'cells':>6} {'exact':>6} {'exact%':>8} {'flagged':>7} {'silent':>6} "
+          f"{'failed':>6} {'s/page':>6} {'s/report':>7}")
+    for fmt in ("pdf", "jpg", "png"):
+        scans = sorted(corpus.glob(f"*_scan.{fmt}"))[:limit or None]
+        if scans:
+            run = run_ocr(scans)
+            print(run.line(fmt))
+            for example in run.examples[:20]:
+                print(f"  {example}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, nargs="?", help="a directory written by make_corpus.py")
@@ -154,6 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dataset", type=int, action="append", metavar="N",
                         help="instead: time the checks across reports on a synthetic dataset of N reports "
                              "(repeat for a growth curve; see bench_dataset.py)")
+    parser.add_argument("--ocr", action="store_true", help="read the scans of make_corpus.py --scan instead")
     args = parser.parse_args(argv)
     if args.dataset:
         bench_dataset.print_table(bench_dataset.run(args.dataset, Path("/tmp/xxgk-bench"), seed=1))
@@ -161,6 +250,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.corpus is None:
         parser.error("give a corpus folder, or --dataset N")
     logging.basicConfig(level=logging.ERROR)
+    if args.ocr:
+        if not any(args.corpus.glob("*_scan.*")):
+            parser.error(f"no scans in {args.corpus} (make_corpus.py --scan writes them)")
+        print_ocr(args.corpus, args.limit)
+        return 0
     reports = {fmt: sorted(p for p in args.corpus.glob(f"*{fmt}") if not p.name.endswith(".expected.json"))
                for fmt in READERS}
     reports = {fmt: files[:args.limit or None] for fmt, files in reports.items() if files}

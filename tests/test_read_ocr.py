@@ -1,4 +1,4 @@
-"""Scanned PDFs and table images, read with Tesseract (extractor/readers/ocr.py).
+"""Scanned PDFs and table images, read with OpenCV and PP-OCR (extractor/readers/ocr.py).
 
 The fixtures are made from generated report g0002 (seed 3), whose values are
 known: its table pages rendered at 150 dpi and made bilevel, without a text
@@ -6,8 +6,8 @@ layer (scanned_tables.pdf), and its requests table cut out of page 2 as a PNG
 without a stated resolution, as sites post them (requests_table.png).
 fixtures/ocr/expected.json holds the cells asserted here.
 """
-import dataclasses
 import json
+import sys
 
 import pytest
 from conftest import FIXTURES
@@ -15,7 +15,11 @@ import pypdfium2 as pdfium
 
 from extractor.errors import ReaderError
 from extractor.extract import extract_file
-from extractor.readers import ocr, read_document
+from extractor.readers import ocr
+from extractor.readers.recognise import recognise
+
+sys.path.insert(0, str(FIXTURES.parent / "scripts"))
+from gencorpus.scan import scan_pdf  # noqa: E402
 
 OCR = FIXTURES / "ocr"
 SCAN = OCR / "scanned_tables.pdf"
@@ -40,7 +44,7 @@ def test_table_image_is_read_into_the_requests_table() -> None:
 
 
 def test_coarse_web_image_is_enlarged_before_it_is_read(tmp_path) -> None:
-    """A table page as a 96 dpi screen image (no resolution stated), which Tesseract misreads unenlarged."""
+    """A table page as a 96 dpi screen image (no resolution stated): enlarged before its grid is found."""
     report = FIXTURES / "generated" / "g0002_pdf.pdf"
     page = pdfium.PdfDocument(report)[2]
     path = tmp_path / "page3.png"
@@ -64,15 +68,25 @@ def test_scanned_pdf_stays_a_pdf_document(scan_record) -> None:
     assert scan_record.source["format"] == "pdf"
 
 
-def test_missing_tesseract_is_a_reader_error_naming_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ocr, "SETTINGS", dataclasses.replace(ocr.SETTINGS, binary="tesseract-not-installed"))
-    with pytest.raises(ReaderError, match="needs OCR: install tesseract-ocr and tesseract-ocr-chi-sim") as caught:
-        read_document(IMAGE)
-    assert caught.value.path == str(IMAGE)
+def test_stamped_scan_with_header_fills_gives_its_appeals_table() -> None:
+    """A report printed with grey header fills and a red seal, scanned skewed, blurred, noisy and JPEG'd."""
+    report = FIXTURES / "generated" / "g0002_pdf.pdf"
+    scan, _ = scan_pdf(report.read_bytes(), "test", "pdf")
+    expected = json.loads(report.with_name("g0002_pdf.expected.json").read_text(encoding="utf-8"))["tables"]
+    assert extract_file("scan.pdf", data=scan).tables["appeals"] == expected["appeals"]
 
 
-def test_missing_chinese_data_is_a_reader_error_naming_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ocr, "SETTINGS", dataclasses.replace(ocr.SETTINGS, languages="chi_sim_not_installed"))
-    with pytest.raises(ReaderError, match="needs OCR: install tesseract-ocr and tesseract-ocr-chi-sim") as caught:
-        read_document(IMAGE)
-    assert caught.value.path == str(IMAGE)
+def test_engine_failure_loses_the_table_not_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine fails on the first table it reads (the active table); the file's other tables are read."""
+    calls: list[int] = []
+
+    def first_fails(path: str, lines: list) -> list:
+        calls.append(len(lines))
+        if len(calls) == 1:
+            raise ReaderError("OCR engine failed: out of memory", path)
+        return recognise(path, lines)
+
+    monkeypatch.setattr(ocr, "recognise", first_fails)
+    record = extract_file(SCAN)
+    assert ("TABLE_MISSING", "active") in {(f.code, f.table) for f in record.findings}
+    assert record.tables["appeals"] == EXPECTED["appeals"]

@@ -29,10 +29,10 @@ Image.MAX_IMAGE_PIXELS = LIMITS.image_pixels
 def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     """Read an image file with OCR (``charset`` is unused: an image has no text encoding)."""
     _check_size(path, data)
-    paragraphs, tables = read_images(path, open_images(path, data))
+    paragraphs, tables, title = read_images(path, open_images(path, data))
     if not tables and not any(p.text for p in paragraphs):
         raise ReaderError("an image without text: OCR found nothing to read", path)
-    return Document(path, "image", paragraphs, tables, title=guess_title(paragraphs))
+    return Document(path, "image", paragraphs, tables, title=title or guess_title(paragraphs))
 
 
 def _check_size(path: str, data: bytes) -> None:

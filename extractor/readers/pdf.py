@@ -31,7 +31,7 @@ from ..values import looks_like_value
 from . import ocr
 from ..text import clean_text
 from .titles import guess_title
-from .layout.geometry import Char, Ruling, TextLine
+from .layout.geometry import Char, Ruling, TextLine, chars_to_lines
 from .layout.labels import form_labels, label_key, unnumbered
 from .layout.ruling import Grid, ruled_grids
 from .layout.stitch import stitch
@@ -78,8 +78,8 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     if not any(p.text for p in paragraphs) and not tables:
         log.info("%s: no text layer (a scanned PDF?): reading its pages with OCR", path)
         _check_scan(path, data)
-        paragraphs, tables = read_images(path, ocr.render_pages(data))
-        meta[OCR_META] = "tesseract"
+        paragraphs, tables, title = read_images(path, ocr.render_pages(data))
+        meta[OCR_META] = "pp-ocr"
     return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs), meta=meta)
 
 
@@ -128,20 +128,25 @@ def _check_scan(path: str, data: bytes) -> None:
                           path)
 
 
-def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], list[Table]]:
-    """Paragraphs and tables of page images (a scan, a table posted as a picture) read with OCR.
+def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], list[Table], str | None]:
+    """Paragraphs, tables and the printed title of page images (a scan, a table posted as a picture) read
+    with OCR.
 
-    OCR gives words with their boxes and the ruling lines seen in the image,
-    so each page is read as a text page is: its ruled tables by their grids,
-    else its rows rebuilt from the words' positions.
+    OCR gives the ruling lines seen in the image and the text in and around
+    them, so each page is read as a text page is: its ruled tables by their
+    grids, else its rows rebuilt from the words' positions.
     """
     items: list[_Item] = []
+    title = None
     for number, image in enumerate(images, start=1):
-        page = ocr.read_page(path, image)
+        page = ocr.read_page(image)
         grids = _grids(page.ruling)
         pieces, lines = text_pieces(ocr.cell_texts(path, page, grids), grids, number) if grids else ([], [])
-        items.extend(_table_items(pieces, lines, lambda: page.words, number))
-    return _assemble(items)
+        words = [] if pieces else ocr.page_words(path, page, number)
+        if number == 1:
+            title = _largest_lines(lines or chars_to_lines(words))
+        items.extend(_table_items(pieces, lines, lambda: words, number))
+    return (*_assemble(items), title)
 
 
 def _printed_title(page: Page, text: str) -> str | None:
@@ -150,7 +155,12 @@ def _printed_title(page: Page, text: str) -> str | None:
     A PDF's title is set in a bigger font and, when long, wraps over two
     lines ("…政府信息公开工作" / "年度报告"); its lines are not paragraphs yet.
     """
-    lines = [line for line in leading_lines(page, text, _TITLE_LOOKAHEAD) if clean_text(line.text)]
+    return _largest_lines(leading_lines(page, text, _TITLE_LOOKAHEAD))
+
+
+def _largest_lines(leading: list[TextLine]) -> str | None:
+    """The first run of lines printed larger than the middle-sized one of ``leading``, joined."""
+    lines = [line for line in leading[:_TITLE_LOOKAHEAD] if clean_text(line.text)]
     if not lines:
         return None
     sizes = sorted(line.size for line in lines)

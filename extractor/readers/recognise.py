@@ -1,0 +1,62 @@
+"""Text line images to text, with PP-OCR's recogniser (rapidocr on onnxruntime).
+
+The readers cut a scanned page into text lines themselves (a table's grid
+gives its cells, a cell's ink rows give its lines), so only the recogniser
+runs: no text detector, which costs more than recognition and splits
+numbers the grid already separates. The model files ship inside the
+``rapidocr`` wheel; nothing is downloaded.
+
+One engine per process, made on first use, with one onnxruntime thread:
+the build runs one file per core, and more threads per file only fight.
+"""
+from __future__ import annotations
+
+import logging
+from functools import cache
+from typing import NamedTuple
+
+import numpy as np
+
+from ..errors import ReaderError
+
+__all__ = ["Reading", "recognise"]
+
+#: How many line images are recognised in one run of the model (they are sorted by width first, so a batch
+#: pads little).
+_BATCH = 16
+
+
+class Reading(NamedTuple):
+    """What a line image says, and how sure the model is of it (0–1)."""
+
+    text: str
+    confidence: float
+
+
+@cache
+def _engine():
+    """The recogniser, made once per process (loading the model takes a fraction of a second)."""
+    from rapidocr import RapidOCR
+
+    logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+    return RapidOCR(params={
+        "Global.log_level": "error",
+        "Global.use_det": False, "Global.use_cls": False,
+        "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        "Rec.rec_batch_num": _BATCH,
+        "Rec.rec_img_shape": [3, 48, 48],
+    })._load_rec_model()
+
+
+def recognise(path: str, lines: list[np.ndarray]) -> list[Reading]:
+    """What each grey line image (H×W uint8) says; a ReaderError naming the file when the engine fails."""
+    if not lines:
+        return []
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    try:
+        found = _engine()(TextRecInput(img=[np.dstack([line] * 3) for line in lines]))
+    except Exception as exc:  # noqa: BLE001 - whatever the engine raises, the file says why it was not read
+        raise ReaderError(f"OCR engine failed: {type(exc).__name__}: {exc}", path) from exc
+    return [Reading(text, float(score)) for text, score in zip(found.txts, found.scores)]

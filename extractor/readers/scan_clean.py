@@ -1,0 +1,100 @@
+"""A scanned page cleaned for reading: dark ink on white, whatever the paper, fills and stamps, and level.
+
+A scan is grey paper, unevenly lit, with grey or coloured fills behind
+header cells, a red seal over the numbers, sensor noise and specks, and a
+slight tilt. Each of these breaks something downstream: fills are "ink" to
+a fixed threshold (every pixel row of a fill becomes a ruling line), the
+seal covers digits, the tilt bends a table's rows across each other.
+
+- The brightest of R, G and B per pixel, plus half how far apart the three
+  are: black print is dark in all three and grey, a red seal or a coloured
+  fill is bright in one and coloured, so they go white while the text under
+  them stays black (only half: JPEG smears a seal's colour over the black
+  lines under it).
+- A small median filter takes the sensor noise out.
+- The background (paper and fills: anything broader than a stroke) is found
+  by a grey closing and divided out, so paper and fills become white.
+- The page is turned level by the angle of its ruling lines (Hough); a page
+  without ruling is levelled by its text lines: the angle at which the rows
+  of ink are sharpest (projection profile).
+"""
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+__all__ = ["clean", "level"]
+
+#: The background is what is left when dark marks narrower than this (points) are closed over: wider than
+#: a stroke of bold title text, narrower than a header cell's fill.
+_BACKGROUND = 8.0
+#: How much of a pixel's colour (its brightest channel less its darkest) is added to its brightest channel.
+_COLOUR = 0.5
+#: Pixel value (0–255, after cleaning) below which a pixel is ink when finding the page's tilt.
+_INK = 160
+#: A piece of ruling line for finding the tilt is at least this long (points)...
+_RULE_PIECE = 14.0
+#: ...and a line Hough finds at least this long (points): a table's row line, not a dash.
+_RULE_LONG = 120.0
+#: Tilts larger than this (degrees) are not corrected: a page that is that crooked is turned, not skewed.
+_MAX_TILT = 5.0
+#: Tilts smaller than this (degrees) are left alone: turning costs a resampling for nothing.
+_MIN_TILT = 0.05
+#: Projection-profile fallback: the tilts tried (degrees), and how much the page is shrunk for it.
+_TRIED = np.arange(-2.0, 2.01, 0.1)
+_SHRINK = 4
+
+
+def clean(rgb: np.ndarray, per_point: float) -> np.ndarray:
+    """A page image (H×W×3 or H×W, uint8) as grey ink on white paper (H×W uint8)."""
+    if rgb.ndim == 3:
+        brightest, darkest = rgb.max(axis=2), rgb.min(axis=2)
+        bright = cv2.addWeighted(brightest, 1 + _COLOUR, darkest, -_COLOUR, 0)
+    else:
+        bright = rgb
+    smooth = cv2.medianBlur(np.ascontiguousarray(bright), 3)
+    size = max(3, round(_BACKGROUND * per_point) | 1)
+    background = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    return cv2.divide(smooth, np.maximum(background, 1), scale=255)
+
+
+def level(gray: np.ndarray, per_point: float) -> np.ndarray:
+    """The cleaned page turned level (white brought in at the corners)."""
+    angle = tilt(gray, per_point)
+    if abs(angle) < _MIN_TILT:
+        return gray
+    height, width = gray.shape
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    return cv2.warpAffine(gray, turn, (width, height), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def tilt(gray: np.ndarray, per_point: float) -> float:
+    """How far (degrees, counter-clockwise as cv2 turns) a page must be turned to be level."""
+    ink = (gray < _INK).astype(np.uint8)
+    piece = max(3, round(_RULE_PIECE * per_point))
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (piece, 1)))
+    long = round(_RULE_LONG * per_point)
+    found = cv2.HoughLinesP(rules, 1, math.pi / 360, threshold=long // 2, minLineLength=long, maxLineGap=piece)
+    segments = found.reshape(-1, 4).tolist() if found is not None else []
+    angles = [a for x0, y0, x1, y1 in segments if abs(a := math.degrees(math.atan2(y1 - y0, x1 - x0))) <= _MAX_TILT]
+    if angles:
+        return float(np.median(angles))
+    return _profile_tilt(ink)
+
+
+def _profile_tilt(ink: np.ndarray) -> float:
+    """The tilt at which the rows of ink are sharpest: text lines turned level give the most uneven row sums."""
+    small = cv2.resize(ink * 255, (ink.shape[1] // _SHRINK, ink.shape[0] // _SHRINK), interpolation=cv2.INTER_AREA)
+    if small.size == 0:
+        return 0.0
+    height, width = small.shape
+    best, best_score = 0.0, -1.0
+    for angle in _TRIED:
+        turn = cv2.getRotationMatrix2D((width / 2, height / 2), float(angle), 1.0)
+        rows = cv2.warpAffine(small, turn, (width, height), flags=cv2.INTER_NEAREST).sum(axis=1, dtype=np.float64)
+        score = float(np.var(rows))
+        if score > best_score:
+            best, best_score = float(angle), score
+    return best

@@ -16,7 +16,6 @@ from ..document import Document
 from ..errors import ReaderError
 from ..limits import LIMITS
 from .titles import guess_title
-from .ocr import open_images
 from .pdf import read_images
 
 __all__ = ["read"]
@@ -29,6 +28,8 @@ Image.MAX_IMAGE_PIXELS = LIMITS.image_pixels
 def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     """Read an image file with OCR (``charset`` is unused: an image has no text encoding)."""
     _check_size(path, data)
+    from .ocr import open_images  # OpenCV and ONNX Runtime load only when an image is read (see pdf._ocr)
+
     paragraphs, tables, title = read_images(path, open_images(path, data))
     if not tables and not any(p.text for p in paragraphs):
         raise ReaderError("an image without text: OCR found nothing to read", path)

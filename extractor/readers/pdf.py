@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import takewhile
+from types import ModuleType
 
 import pypdfium2 as pdfium
 from PIL.Image import Image
@@ -28,7 +29,6 @@ from ..errors import ReaderError
 from ..limits import LIMITS
 from ..template import REQUEST_COLUMNS, REQUEST_HEADER_LABELS
 from ..values import looks_like_value
-from . import ocr
 from ..text import clean_text
 from .titles import guess_title
 from .layout.geometry import Char, Ruling, TextLine, chars_to_lines
@@ -78,7 +78,7 @@ def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
     if not any(p.text for p in paragraphs) and not tables:
         log.info("%s: no text layer (a scanned PDF?): reading its pages with OCR", path)
         _check_scan(path, data)
-        paragraphs, tables, title = read_images(path, ocr.render_pages(data))
+        paragraphs, tables, title = read_images(path, _ocr().render_pages(data))
         meta[OCR_META] = "pp-ocr"
     return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs), meta=meta)
 
@@ -128,6 +128,14 @@ def _check_scan(path: str, data: bytes) -> None:
                           path)
 
 
+def _ocr() -> ModuleType:
+    """The OCR module, imported when a scan is met: OpenCV and ONNX Runtime reserve hundreds of MB of
+    address space, which every file's process would otherwise carry (and count against ``--memory-mb``)."""
+    from . import ocr
+
+    return ocr
+
+
 def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], list[Table], str | None]:
     """Paragraphs, tables and the printed title of page images (a scan, a table posted as a picture) read
     with OCR.
@@ -136,6 +144,7 @@ def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], li
     them, so each page is read as a text page is: its ruled tables by their
     grids, else its rows rebuilt from the words' positions.
     """
+    ocr = _ocr()
     items: list[_Item] = []
     title = None
     for number, image in enumerate(images, start=1):

@@ -42,14 +42,17 @@ if TYPE_CHECKING:
     from .locate import Located
     from .trace import Nearest
 
-__all__ = ["check", "FIRST_2021_YEAR", "NarrativeClaim", "NARRATIVE_CLAIMS"]
+__all__ = ["check", "FIRST_2021_YEAR", "LOW_CONFIDENCE", "NarrativeClaim", "NARRATIVE_CLAIMS"]
 
 #: The first report year that must use the 2021 form (国办公开办函〔2021〕30号).
 FIRST_2021_YEAR = first_year("2021")
-#: How many blank cells a CELL_BLANK message names before "等".
-_NAMED_BLANKS = 5
+#: How many cells a message naming many (CELL_BLANK, OCR_LOW_CONFIDENCE) names before "等".
+_NAMED_CELLS = 5
 #: A sum of at most this many cells is shown in full, in the order of its description.
 _TERMS_IN_ORDER = 4
+#: A value OCR read with less confidence than this (0–1) is named by OCR_LOW_CONFIDENCE. Such a value was
+#: still accepted (a second reading agreed), but a reviewer should look at the scan.
+LOW_CONFIDENCE = 0.9
 
 
 def check(record: Record, document: Document, metadata: Metadata, located: Located | None = None
@@ -65,6 +68,7 @@ def check(record: Record, document: Document, metadata: Metadata, located: Locat
         *_blank_cells(record),
         *_merged_cells(record),
         *_unreadable_cells(record),
+        *_low_confidence(record, located),
         *_arithmetic(record),
         *_template_outdated(record, metadata),
         *_year_mismatch(metadata),
@@ -135,9 +139,13 @@ def _blank_cells(record: Record) -> Iterator[Finding]:
         blank = [k for k, v in values.items()
                  if v is None and (k not in provenance or _is_blank_raw(provenance[k].raw))]
         if blank:
-            named = "、".join(column_label(table, k) for k in blank[:_NAMED_BLANKS])
-            more = f"等 {len(blank)} 个" if len(blank) > _NAMED_BLANKS else ""
-            yield Finding("CELL_BLANK", table, tuple(blank), f"空白单元格（按未填写处理）：{named}{more}")
+            named = _first_named([column_label(table, k) for k in blank[:_NAMED_CELLS]], len(blank))
+            yield Finding("CELL_BLANK", table, tuple(blank), f"空白单元格（按未填写处理）：{named}")
+
+
+def _first_named(first: list[str], count: int) -> str:
+    """The first cells of ``count`` named, "等 N 个" after them when there are more: a user reads one line."""
+    return "、".join(first) + (f"等 {count} 个" if count > len(first) else "")
 
 
 def _merged_cells(record: Record) -> Iterator[Finding]:
@@ -167,6 +175,20 @@ def _unreadable_cells(record: Record) -> Iterator[Finding]:
             if values.get(key) is None and not _is_blank_raw(prov.raw):
                 yield Finding("CELL_UNREADABLE", table, (key,),
                               f"“{column_label(table, key)}”单元格内容“{prov.raw.strip()}”不是数字（{prov.where}）")
+
+
+def _low_confidence(record: Record, located: Located | None) -> Iterator[Finding]:
+    """One finding per table naming the values OCR read and accepted with low confidence, with how sure the
+    recogniser was of each; a cell not read as a number is CELL_UNREADABLE already."""
+    for table, confidence in (located.confidence if located else {}).items():
+        values = record.tables.get(table, {})
+        low = [k for k, v in values.items() if v is not None and confidence.get(k, LOW_CONFIDENCE) < LOW_CONFIDENCE]
+        if low:
+            least = sorted(low, key=confidence.__getitem__)[:_NAMED_CELLS]
+            named = _first_named([f"{column_label(table, k)}（{_fmt(values[k])}，置信度 {confidence[k]:.2f}）"
+                                  for k in least], len(low))
+            yield Finding("OCR_LOW_CONFIDENCE", table, tuple(low),
+                          f"以下数值识别置信度低于 {LOW_CONFIDENCE}，请对照原件核对：{named}")
 
 
 # --- Arithmetic (勾稽关系) -----------------------------------------------------------

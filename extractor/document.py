@@ -22,6 +22,10 @@ OCR_META = "xxgk:ocr"
 class Cell(NamedTuple):
     """One cell of a table grid: its text and where it sits (0-based).
 
+    ``confidence`` is set only on a cell read with OCR: how sure the
+    recogniser was of its text (0–1, the least sure of its lines), so that a
+    value accepted on a doubtful reading says so. Other readers leave it None.
+
     A named tuple, as the other values readers make by the thousand: it is
     made several times faster than a frozen dataclass.
     """
@@ -32,6 +36,7 @@ class Cell(NamedTuple):
     rowspan: int = 1
     colspan: int = 1
     bbox: BBox | None = None
+    confidence: float | None = None
 
 
 #: A cell's row and column, to sort by (the named tuple's fields, read in C).

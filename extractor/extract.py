@@ -82,20 +82,28 @@ def extract_document(document: Document, source: dict, settings: LocateSettings 
 def located_to_tables(
     located: Located,
 ) -> tuple[dict[str, dict[str, Value]], dict[str, dict[str, Provenance]]]:
-    """Read every located cell into a value with its provenance, keys in the form's order."""
+    """Read every located cell into a value with its provenance, keys in the form's order; a value OCR read
+    notes it, with the recogniser's confidence."""
     tables: dict[str, dict[str, Value]] = {}
     provenance: dict[str, dict[str, Provenance]] = {}
     for table, cells in located.tables.items():
         values: dict[str, Value] = {}
         sources: dict[str, Provenance] = {}
+        confidence = located.confidence.get(table, {})
         for key in _form_order(table, located.template, cells):
             raw, label, score, where, printed_unit, note = cells[key]
             parsed = parse_value(raw, unit_of(table, key), printed_unit)
             values[key] = parsed.value
-            note = parsed.note if note is None else "; ".join(filter(None, (note, parsed.note)))
+            ocr = _ocr_note(confidence[key]) if key in confidence else None
+            note = parsed.note if note is None and ocr is None else "; ".join(filter(None, (ocr, note, parsed.note)))
             sources[key] = _provenance((raw, label, score, where, note))
         tables[table], provenance[table] = values, sources
     return tables, provenance
+
+
+def _ocr_note(confidence: float) -> str:
+    """How a value OCR read says so in its provenance: the method and the recogniser's confidence."""
+    return f"ocr, confidence {confidence:.2f}"
 
 
 #: ``Provenance(raw, label, score, where, note)`` from a tuple of those, without the named

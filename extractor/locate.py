@@ -112,13 +112,15 @@ class Located:
 
     ``rows`` are the rows each table was located on, kept to name the nearest
     candidate of a form row not found; ``missing`` the nearest heading of each
-    table not found.
+    table not found; ``confidence`` how sure OCR was of each value cell it
+    read (table id -> key -> 0–1; empty for a document not read with OCR).
     """
 
     template: str
     tables: dict[str, dict[str, CellMatch]] = field(default_factory=dict)
     rows: dict[str, list[Row]] = field(default_factory=dict, repr=False, compare=False)
     missing: dict[str, Nearest | None] = field(default_factory=dict)
+    confidence: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def nearest_row(self, table: str, row_key: str) -> Nearest | None:
         """The printed label that came closest to a form row not found."""
@@ -797,7 +799,17 @@ def locate(doc: Document, settings: LocateSettings | None = None, trace: Trace |
         trace.template, trace.template_votes = template, template_votes(sections["active"], settings)
         trace.located = {t: len(cells) for t, cells in found.items()}
         trace.merged = {t: sum(1 for m in cells.values() if m.where in spans) for t, cells in found.items()}
-    return Located(template, found, sections, missing)
+    return Located(template, found, sections, missing, _ocr_confidence(doc, found))
+
+
+def _ocr_confidence(doc: Document, found: dict[str, dict[str, CellMatch]]) -> dict[str, dict[str, float]]:
+    """How sure OCR was of each located value cell, for the cells OCR read (none in most documents)."""
+    read = {table.where(cell): cell.confidence for table in doc.tables for cell in table.cells
+            if cell.confidence is not None}
+    if not read:
+        return {}
+    return {t: {key: read[match.where] for key, match in cells.items() if match.where in read}
+            for t, cells in found.items()}
 
 
 def _merge_noted(cells: dict[str, CellMatch], spans: dict[str, int]) -> dict[str, CellMatch]:

@@ -163,12 +163,13 @@ def cell_texts(path: str, page: OcrPage, grids: Sequence[Grid], settings: OcrSet
     """The text in each cell of ``grids`` and the lines of text outside them, as
     :func:`.pdf_page.cell_texts` finds them in a text layer."""
     settings = settings or SETTINGS
-    cells = [_grid_texts(path, page, grid, settings) for grid in grids]
+    read = [_grid_texts(path, page, grid, settings) for grid in grids]
     outside = page.text.copy()
     for grid in grids:
         x0, top, x1, bottom = _pixels(grid.bbox, page.per_point)
         outside[max(top, 0):bottom + 1, max(x0, 0):x1 + 1] = 255
-    return PageText(cells, chars_to_lines(_words(path, page, outside, settings)))
+    return PageText([texts for texts, _ in read], chars_to_lines(_words(path, page, outside, settings)),
+                    [confidences for _, confidences in read])
 
 
 def page_words(path: str, page: OcrPage, number: int, settings: OcrSettings | None = None) -> list[Char]:
@@ -181,11 +182,19 @@ def page_words(path: str, page: OcrPage, number: int, settings: OcrSettings | No
     return _words(path, page, strip, settings)
 
 
-def _grid_texts(path: str, page: OcrPage, grid: Grid, settings: OcrSettings) -> list[str]:
-    """Each cell's text; all empty (the table lost, not the file) when the engine fails on it."""
+#: The confidence of a cell the recogniser read nothing of (blank, or a mark for zero told by its shape): no
+#: guess of the model's is in it.
+_SURE = 1.0
+
+
+def _grid_texts(path: str, page: OcrPage, grid: Grid, settings: OcrSettings
+                ) -> tuple[list[str], Sequence[float | None]]:
+    """Each cell's text and how sure the recogniser was of it (its least sure line); all empty and None (the
+    table lost, not the file) when the engine fails on it."""
     crops: list[np.ndarray] = []
     owners: list[int] = []
     texts: list[list[str]] = [[] for _ in range(len(grid))]
+    confidences = [_SURE] * len(grid)
     inset = max(1, round(settings.inset * page.per_point))
     for index, rect in enumerate(grid.rects()):
         x0, top, x1, bottom = _pixels(rect, page.per_point)
@@ -200,10 +209,11 @@ def _grid_texts(path: str, page: OcrPage, grid: Grid, settings: OcrSettings) -> 
         readings = _checked(path, crops, recognise(path, crops), settings)
     except ReaderError as exc:
         log.warning("%s: a table was not read: %s", path, exc.args[0] if exc.args else exc)
-        return [""] * len(grid)
+        return [""] * len(grid), [None] * len(grid)
     for owner, reading in zip(owners, readings):
-        texts[owner].append(reading)
-    return [clean_text("\n".join(lines)) for lines in texts]
+        texts[owner].append(reading.text)
+        confidences[owner] = min(confidences[owner], reading.confidence)
+    return [clean_text("\n".join(lines)) for lines in texts], confidences
 
 
 #: A mark no taller than this (points) and at least ``_DASH_RATIO`` times as wide is a dash ("—", "-"): a
@@ -232,16 +242,17 @@ def _zero_mark(cell: np.ndarray, line: _Box, per_point: float, settings: OcrSett
     return None
 
 
-def _checked(path: str, crops: list[np.ndarray], readings: list[Reading], settings: OcrSettings) -> list[str]:
-    """Each reading's text; a number the model is unsure of read again from the crop in black and white, and
-    both readings kept when they differ."""
+def _checked(path: str, crops: list[np.ndarray], readings: list[Reading], settings: OcrSettings
+             ) -> list[Reading]:
+    """Each reading, stripped; a number the model is unsure of read again from the crop in black and white,
+    and both readings kept when they differ (the first reading's confidence with them)."""
     unsure = [i for i, r in enumerate(readings) if _NUMBER.match(r.text.strip()) and r.confidence < settings.sure]
     again = recognise(path, [_binary(crops[i]) for i in unsure])
-    texts = [r.text.strip() for r in readings]
+    checked = [Reading(r.text.strip(), r.confidence) for r in readings]
     for i, second in zip(unsure, again):
-        if second.text.strip() != texts[i]:
-            texts[i] = f"{texts[i]}{_DISAGREE}{second.text.strip()}"
-    return texts
+        if second.text.strip() != checked[i].text:
+            checked[i] = checked[i]._replace(text=f"{checked[i].text}{_DISAGREE}{second.text.strip()}")
+    return checked
 
 
 def _words(path: str, page: OcrPage, region: np.ndarray, settings: OcrSettings) -> list[Char]:

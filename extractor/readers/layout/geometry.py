@@ -7,6 +7,7 @@ turns those into table grids and running text the same way for both.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -69,10 +70,12 @@ class CellRegion(Protocol):
 
 
 class PageText(NamedTuple):
-    """A table page's text: each table's cell texts (in the order of its cells), the running text's lines."""
+    """A table page's text: each table's cell texts (in the order of its cells), the running text's lines,
+    and, when OCR read them, how sure the recogniser was of each cell's text (None from a text layer)."""
 
     cells: list[list[str]]
     lines: list[TextLine]
+    confidences: list[Sequence[float | None]] | None = None
 
 
 def lines_text(chars: list[Char]) -> str:

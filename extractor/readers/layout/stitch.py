@@ -53,7 +53,8 @@ def stitch(upper: Piece, lower: Piece) -> Piece:
     for j, i in pairs.items():
         above, below = cells[i], cells[j]
         rowspan = above.rowspan + below.rowspan - (1 if dropped else 0)
-        joined[i] = Cell(clean_text(above.text + below.text), above.row, above.col, rowspan, above.colspan, above.bbox)
+        joined[i] = Cell(clean_text(above.text + below.text), above.row, above.col, rowspan, above.colspan, above.bbox,
+                         _least_sure(above.confidence, below.confidence))
     kept = [c for k, c in enumerate(joined) if k not in pairs]
     if dropped:
         kept = [_shifted(c, -1) if c.row > offset else c for c in kept]
@@ -68,7 +69,12 @@ def _texts(piece: Piece) -> list[list[str]]:
 
 
 def _shifted(cell: Cell, rows: int) -> Cell:
-    return Cell(cell.text, cell.row + rows, cell.col, cell.rowspan, cell.colspan, cell.bbox)
+    return Cell(cell.text, cell.row + rows, cell.col, cell.rowspan, cell.colspan, cell.bbox, cell.confidence)
+
+
+def _least_sure(*confidences: float | None) -> float | None:
+    """The OCR confidence of a cell joined from parts: its least sure part's (None when none was OCR'd)."""
+    return min((c for c in confidences if c is not None), default=None)
 
 
 def _common_columns(cells: list[Cell]) -> list[Cell]:
@@ -84,7 +90,7 @@ def _common_columns(cells: list[Cell]) -> list[Cell]:
             continue
         first = bisect_left(xs, c.bbox[0] - _COLUMN_TOLERANCE)
         span = max(1, bisect_left(xs, c.bbox[2] - _COLUMN_TOLERANCE) - first)
-        out.append(c if (first, span) == (c.col, c.colspan) else Cell(c.text, c.row, first, c.rowspan, span, c.bbox))
+        out.append(c if (first, span) == (c.col, c.colspan) else c._replace(col=first, colspan=span))
     return out
 
 

@@ -14,6 +14,7 @@ A table continued on the next page comes as a second piece, which
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ...document import BBox, Cell
@@ -44,8 +45,9 @@ def text_pieces(found: PageText, grids: list[Grid], number: int) -> tuple[list[P
     """
     pieces: list[Piece] = []
     lines = found.lines
-    for grid, texts in zip(grids, found.cells):
-        piece, prose = _peel_prose(_piece(grid, texts, number), grid.bbox)
+    confidences = found.confidences or [[None] * len(texts) for texts in found.cells]
+    for grid, texts, sure in zip(grids, found.cells, confidences):
+        piece, prose = _peel_prose(_piece(grid, texts, sure, number), grid.bbox)
         lines.extend(prose)
         if piece is not None:
             pieces.append(piece)
@@ -53,10 +55,10 @@ def text_pieces(found: PageText, grids: list[Grid], number: int) -> tuple[list[P
     return pieces, lines
 
 
-def _piece(grid: Grid, texts: list[str], page: int) -> Piece:
-    """A grid's cells, each with the text printed inside it."""
-    cells = [Cell(text, row, col, rowspan, colspan, rect)
-             for (row, col, rowspan, colspan), text, rect in zip(grid.spans, texts, grid.rects())]
+def _piece(grid: Grid, texts: list[str], confidences: Sequence[float | None], page: int) -> Piece:
+    """A grid's cells, each with the text printed inside it (and how sure OCR was of it)."""
+    cells = [Cell(text, row, col, rowspan, colspan, rect, sure)
+             for (row, col, rowspan, colspan), text, rect, sure in zip(grid.spans, texts, grid.rects(), confidences)]
     return Piece(cells, page, grid.bbox)
 
 
@@ -85,7 +87,7 @@ def _peel_prose(piece: Piece, grid_box: BBox) -> tuple[Piece | None, list[TextLi
         return None, prose
     if (start, end) == (0, len(rows)):
         return piece, prose
-    kept = [Cell(c.text, c.row - start, c.col, min(c.rowspan, end - c.row), c.colspan, c.bbox)
+    kept = [Cell(c.text, c.row - start, c.col, min(c.rowspan, end - c.row), c.colspan, c.bbox, c.confidence)
             for row in rows[start:end] for c in row]
     boxes = [c.bbox for c in kept if c.bbox is not None]
     x0, _, x1, _ = grid_box

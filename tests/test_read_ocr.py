@@ -7,12 +7,14 @@ without a stated resolution, as sites post them (requests_table.png).
 fixtures/ocr/expected.json holds the cells asserted here.
 """
 import json
+import re
 import sys
 
 import pytest
 from conftest import FIXTURES
 import pypdfium2 as pdfium
 
+from extractor.checks import LOW_CONFIDENCE
 from extractor.errors import ReaderError
 from extractor.extract import extract_file
 from extractor.readers import ocr
@@ -33,14 +35,27 @@ def scan_record():
     return extract_file(SCAN)
 
 
+@pytest.fixture(scope="module")
+def image_record():
+    return extract_file(IMAGE)
+
+
+#: How an OCR'd value's provenance note starts: the method and the recogniser's confidence.
+OCR_NOTE = re.compile(r"^ocr, confidence ([01]\.\d\d)")
+
+
+def _confidence(note: str | None) -> float | None:
+    found = OCR_NOTE.match(note or "")
+    return float(found.group(1)) if found else None
+
+
 def _row_cells(expected: dict[str, int], rows: tuple[str, ...]) -> dict[str, int]:
     return {key: value for key, value in expected.items() if key.rsplit(".", 1)[0] in rows}
 
 
-def test_table_image_is_read_into_the_requests_table() -> None:
+def test_table_image_is_read_into_the_requests_table(image_record) -> None:
     expected = _row_cells(EXPECTED["requests"], IMAGE_ROWS)
-    record = extract_file(IMAGE)
-    assert {key: record.tables["requests"].get(key) for key in expected} == expected
+    assert {key: image_record.tables["requests"].get(key) for key in expected} == expected
 
 
 def test_coarse_web_image_is_enlarged_before_it_is_read(tmp_path) -> None:
@@ -66,6 +81,27 @@ def test_scanned_pdf_gives_its_appeals_table(scan_record) -> None:
 
 def test_scanned_pdf_stays_a_pdf_document(scan_record) -> None:
     assert scan_record.source["format"] == "pdf"
+
+
+def test_every_scanned_value_notes_ocr_and_its_confidence(scan_record) -> None:
+    notes = [p.note for table in scan_record.provenance.values() for p in table.values()]
+    assert notes and all(_confidence(note) is not None for note in notes)
+
+
+def test_text_layer_values_note_no_ocr() -> None:
+    """The scanned report's own text-layer PDF: its values were not guessed by a model."""
+    record = extract_file(FIXTURES / "generated" / "g0002_pdf.pdf")
+    assert not [p.note for table in record.provenance.values() for p in table.values() if "ocr" in (p.note or "")]
+
+
+def test_values_accepted_with_low_confidence_are_named(image_record) -> None:
+    """The coarse web image's zeros read with the recogniser unsure (a second reading agreeing): each value
+    whose provenance gives a confidence below the threshold is named by OCR_LOW_CONFIDENCE, no other."""
+    doubtful = tuple(key for key, p in image_record.provenance["requests"].items()
+                     if (c := _confidence(p.note)) is not None and c < LOW_CONFIDENCE
+                     and image_record.tables["requests"][key] is not None)
+    found = [f for f in image_record.findings if f.code == "OCR_LOW_CONFIDENCE"]
+    assert doubtful and [(f.table, f.keys, f.severity) for f in found] == [("requests", doubtful, "warning")]
 
 
 def test_stamped_scan_with_header_fills_gives_its_appeals_table() -> None:

@@ -206,20 +206,31 @@ def split_row(cells: tuple[Cell, ...], n_values: int) -> tuple[list[Cell], list[
     return labels, values
 
 
-def _section_after(paragraphs: list[str], carried: str | None, settings: LocateSettings
-                   ) -> tuple[str | None, str | None]:
-    """The section a table sits under, from the paragraphs since the previous table, and the heading that says so.
-
-    The last numbered heading decides; with none ("续表", a page footer), the
-    table continues the section of the table before it.
-    """
+def _section_after(paragraphs: list[str], settings: LocateSettings) -> tuple[str | None, str | None]:
+    """The section a table sits under, from the paragraphs since the previous table, and the heading that says
+    so: the last numbered heading decides; (None, None) when there is none ("续表", a page footer)."""
     for text in reversed(paragraphs):
         section = section_of(text, settings)
         if section:
             return section, text
         if is_heading(text):
             return None, text
-    return carried, None
+    return None, None
+
+
+def _table_section(heading_section: str | None, heading: str | None, carried: str | None,
+                   rows: list[tuple[Cell, ...]], settings: LocateSettings) -> str | None:
+    """The section a table belongs to: its heading's; else the table whose labels it prints; else, with no
+    heading since the table before, that table's section (it continues it).
+
+    The labels come before the continuation: a heading OCR garbled
+    ("、收到相处理…") is no heading, and the requests table under it
+    would otherwise continue the active one.
+    """
+    if heading_section:
+        return heading_section
+    content = _content_section(rows, settings)
+    return content or (carried if heading is None else None)
 
 
 #: The labels that tell a table by its content: its data rows (requests), rows (active), groups and results.
@@ -287,8 +298,8 @@ def document_to_rows(doc: Document, settings: LocateSettings, trace: Trace | Non
         merged = merged_values(table)
         rows = rows_with_merged_values(table, merged)
         spans.update((table.where(cell), cell.rowspan) for cell in merged)
-        heading_section, heading = _section_after(texts[previous_index: table.paragraph_index], carried, settings)
-        section = heading_section or _content_section(rows, settings)
+        heading_section, heading = _section_after(texts[previous_index: table.paragraph_index], settings)
+        section = _table_section(heading_section, heading, carried, rows, settings)
         first = section
         for cells in rows:
             labelled = [c for c in cells if normalize_label(c.text)]
@@ -300,7 +311,7 @@ def document_to_rows(doc: Document, settings: LocateSettings, trace: Trace | Non
             if section and cells:
                 out[section].append(Row(table, cells))
         if trace is not None:
-            reason = _section_reason(heading_section, heading, rows, settings)
+            reason = _section_reason(heading_section, heading, first, rows, settings)
             moved = f"; a heading inside moves its later rows to {section}" if section != first else ""
             trace.tables.append(TableStep(table.name, reader_method(doc, table), len(rows), first, reason + moved))
         carried = section
@@ -308,12 +319,12 @@ def document_to_rows(doc: Document, settings: LocateSettings, trace: Trace | Non
     return out, spans
 
 
-def _section_reason(section: str | None, heading: str | None, rows: list[tuple[Cell, ...]],
-                    settings: LocateSettings) -> str:
+def _section_reason(heading_section: str | None, heading: str | None, section: str | None,
+                    rows: list[tuple[Cell, ...]], settings: LocateSettings) -> str:
     """Why a table went to its section, for the trace."""
-    if section and heading:
-        return f"heading “{heading}” {heading_score(heading, section):.0f}"
-    if section:
+    if heading_section and heading:
+        return f"heading “{heading}” {heading_score(heading, heading_section):.0f}"
+    if section and heading is None and _content_section(rows, settings) is None:
         return "no heading since the table before: continues its section"
     votes = ", ".join(f"{t} {n}" for t, n in _content_votes(rows, settings).items())
     why = f"under “{heading}”, not a standard section" if heading else "no heading"

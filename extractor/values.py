@@ -14,10 +14,12 @@ from functools import lru_cache
 from .template import MONEY_UNIT
 from .text import squeeze
 
-__all__ = ["CellValue", "parse_value", "looks_like_value", "unit_in"]
+__all__ = ["UNSURE", "CellValue", "parse_value", "looks_like_value", "unit_in"]
 
 #: Printed instead of a zero (besides runs of dashes and slashes).
 ZERO_WORDS = frozenset({"无", "无。", "\\"})
+#: Put between two readings of a number that differ (OCR), so that the cell is reported unreadable ("34≠4").
+UNSURE = "≠"
 _DASHES = frozenset("—-－–―─/／")
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)(万元|元|件|个|项|条|万)?$")
 _TO_WAN = {"元": 1e-4, "万元": 1.0, "万": 1.0}
@@ -78,6 +80,12 @@ def parse_value(raw: str, unit: str | None = None, printed_unit: str | None = No
 
 @lru_cache(maxsize=65536)
 def looks_like_value(raw: str) -> bool:
-    """Whether a cell could be a value cell: a number, a zero mark, or blank."""
+    """Whether a cell could be a value cell: a number, a zero mark, blank, or a cell OCR read two ways, one a
+    number ("34≠4", "t≠/": a value cell whose value is unreadable, which the record reports rather than lose
+    its row)."""
     text = squeeze(raw)
-    return not text or _is_zero_mark(text) or _number(text) is not None
+    return not text or _is_value(text) or (UNSURE in text and any(map(_is_value, text.split(UNSURE))))
+
+
+def _is_value(text: str) -> bool:
+    return _is_zero_mark(text) or _number(text) is not None

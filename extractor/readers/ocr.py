@@ -42,6 +42,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from ..document import BBox
 from ..errors import ReaderError
 from ..text import clean_text
+from ..values import UNSURE
 from .layout.geometry import Char, PageText, Ruling, chars_to_lines
 from .layout.ruling import Grid
 from .pdfium_calls import PDFIUM_LOCK
@@ -58,8 +59,6 @@ log = logging.getLogger(__name__)
 _MIN_SIDE = 8
 #: Points per inch: layout tolerances are in points.
 _POINTS = 72
-#: Put between two readings of a number that differ, so that the cell is reported unreadable ("34≠4").
-_DISAGREE = "≠"
 #: A number as the recogniser reads it: checked by a second reading when the model is unsure.
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -200,8 +199,8 @@ def _grid_texts(path: str, page: OcrPage, grid: Grid, settings: OcrSettings
         x0, top, x1, bottom = _pixels(rect, page.per_point)
         cell = page.text[max(top + inset, 0):bottom - inset, max(x0 + inset, 0):x1 - inset]
         for line in _line_boxes(cell, page.per_point, settings):
-            if mark := _zero_mark(cell, line, page.per_point, settings):
-                texts[index].append(mark)
+            if _is_dash(line, page.per_point):
+                texts[index].append("—")
             else:
                 crops.append(_crop(cell, line))
                 owners.append(index)
@@ -210,8 +209,8 @@ def _grid_texts(path: str, page: OcrPage, grid: Grid, settings: OcrSettings
     except ReaderError as exc:
         log.warning("%s: a table was not read: %s", path, exc.args[0] if exc.args else exc)
         return [""] * len(grid), [None] * len(grid)
-    for owner, reading in zip(owners, readings):
-        texts[owner].append(reading.text)
+    for owner, crop, reading in zip(owners, crops, readings):
+        texts[owner].append(_slash_or_text(reading.text, crop, page.per_point, settings))
         confidences[owner] = min(confidences[owner], reading.confidence)
     return [clean_text("\n".join(lines)) for lines in texts], confidences
 
@@ -220,39 +219,72 @@ def _grid_texts(path: str, page: OcrPage, grid: Grid, settings: OcrSettings
 #: cell's mark for zero, which the recogniser, trained on lines of text, reads as nothing or "_".
 _DASH_HEIGHT = 2.5
 _DASH_RATIO = 1.5
-#: A lone stroke whose top third sits this far (in its heights) right of its bottom third leans: a "/", which
-#: the recogniser reads as "1" when it stands alone.
-_SLASH_LEAN = 0.2
+#: What the recogniser makes of a lone stroke: a "1", or a "/" (a cell's mark for zero) it may read as "1".
+_STROKES = frozenset("1/lI|丨")
+#: A lone stroke whose ink runs to the right by at least this much for each pixel up (the slope of the line
+#: fitted through it) leans: a "/" (about 0.3); a "1" stands upright or leans back with its flag (about
+#: -0.05). Only strokes read as one of ``_STROKES`` are measured: a "2" or "7" leans too.
+_SLASH_LEAN = 0.18
 
 
-def _zero_mark(cell: np.ndarray, line: _Box, per_point: float, settings: OcrSettings) -> str | None:
-    """The mark for zero a text line is by its shape ("—" flat, "/" a lone leaning stroke), else None."""
+def _is_dash(line: _Box, per_point: float) -> bool:
+    """Whether a text line is a flat mark ("—", "-"): a cell's mark for zero."""
     top, bottom, left, right = line
     height = bottom - top
-    if height <= _DASH_HEIGHT * per_point and right - left >= _DASH_RATIO * height:
-        return "—"
-    ink = _ink(cell[top:bottom, left:right], per_point, settings)
-    count, labels = cv2.connectedComponents(ink, connectivity=8)
-    if count != 2 or right - left > height:
-        return None
-    third = max(1, height // 3)
-    upper, lower = np.nonzero(labels[:third])[1], np.nonzero(labels[-third:])[1]
-    if upper.size and lower.size and upper.mean() - lower.mean() > _SLASH_LEAN * height:
-        return "/"
-    return None
+    return height <= _DASH_HEIGHT * per_point and right - left >= _DASH_RATIO * height
+
+
+def _slash_or_text(text: str, crop: np.ndarray, per_point: float, settings: OcrSettings) -> str:
+    """A reading as a "/" when it is a lone stroke that leans like one, else as read: the recogniser, trained
+    on lines of text, reads a "/" standing alone in a cell as "1", a zero read as one."""
+    if text not in _STROKES:
+        return text
+    ink = _ink(crop, per_point, settings)
+    count, _ = cv2.connectedComponents(ink, connectivity=8)
+    return "/" if count == 2 and _slope(ink) > _SLASH_LEAN else text
+
+
+def _slope(ink: np.ndarray) -> float:
+    """How far right a mark's ink runs for each pixel up: the slope of the least-squares line through its
+    pixels (a whole-stroke measure, which a blurred or noisy end does not tip)."""
+    ys, xs = np.nonzero(ink)
+    spread = ys.var()
+    return float(-((ys - ys.mean()) * (xs - xs.mean())).mean() / spread) if spread else 0.0
 
 
 def _checked(path: str, crops: list[np.ndarray], readings: list[Reading], settings: OcrSettings
              ) -> list[Reading]:
-    """Each reading, stripped; a number the model is unsure of read again from the crop in black and white,
+    """Each reading, stripped; a doubtful one (:func:`_doubtful`) read again from the crop in black and white,
     and both readings kept when they differ (the first reading's confidence with them)."""
-    unsure = [i for i, r in enumerate(readings) if _NUMBER.match(r.text.strip()) and r.confidence < settings.sure]
+    unsure = [i for i, r in enumerate(readings) if _doubtful(r, settings.sure)]
     again = recognise(path, [_binary(crops[i]) for i in unsure])
     checked = [Reading(r.text.strip(), r.confidence) for r in readings]
     for i, second in zip(unsure, again):
-        if second.text.strip() != checked[i].text:
-            checked[i] = checked[i]._replace(text=f"{checked[i].text}{_DISAGREE}{second.text.strip()}")
+        if _as_digits(second.text) != checked[i].text:
+            checked[i] = checked[i]._replace(text=f"{checked[i].text}{UNSURE}{second.text.strip()}")
     return checked
+
+
+def _doubtful(reading: Reading, sure: float) -> bool:
+    """Whether a reading is checked by a second one: a number the model is unsure of, or a short run of
+    letters and signs where a table cell holds a number ("t" for a "/" under a seal, "H1" for "１１")."""
+    text = reading.text.strip()
+    if _NUMBER.match(text):
+        return reading.confidence < sure
+    return bool(text) and len(text) <= _SHORT and not _CJK.search(text)
+
+
+#: A reading this short without a Chinese character is a misread number or mark, not a label.
+_SHORT = 3
+_CJK = re.compile(r"[\u3400-\u9fff]")
+#: Letters the recogniser gives for digits in black and white: a second reading "O" or "1 1" of a first "0"
+#: or "11" agrees with it.
+_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", " ": None})
+
+
+def _as_digits(text: str) -> str:
+    """A reading with its look-alike letters as the digits they stand for and no spaces."""
+    return text.strip().translate(_LOOKALIKES)
 
 
 def _words(path: str, page: OcrPage, region: np.ndarray, settings: OcrSettings) -> list[Char]:

@@ -5,7 +5,8 @@ a short ruling line keeps the lines across the page and drops the text (a
 character, even "一" or a dash, is shorter); the same down the page. Each
 connected piece that is left is one ruling segment, measured by its box,
 so a line scanned two or three pixels thick is one line, not three. A piece
-thicker than any line (a block of dark fill the cleaning left) is no line.
+thicker on average than any line (a block of dark fill the cleaning left)
+is no line.
 
 The segments go, in points, to the same grid code as a PDF's drawn lines
 (:func:`.layout.ruling.ruled_grids`).
@@ -37,16 +38,24 @@ _GAP = 7
 _ACROSS = 28.0
 #: ...or down it: a line down two rows of a table, shorter than the strokes of a large title.
 _DOWN = 20.0
-#: A ruling line is thinner than this (points); a thicker piece is a block of fill or a seal's bar.
+#: A ruling line is thinner than this (points), on average along it (a line left a trace askew is thin, its
+#: box not); a thicker piece is a block of fill or a seal's bar.
 _THICK = 4.0
+#: A stretch of a found line's row between two lines across it is a piece of the line when this share of it
+#: is ridge within ``_WOBBLE`` points of the row.
+_STRETCH_COVERED = 0.6
+_WOBBLE = 0.8
 
 
 def page_ruling(gray: np.ndarray, per_point: float) -> tuple[Ruling, np.ndarray]:
     """The horizontal and vertical ruling lines of a cleaned page (H×W uint8), in points; and the page with
     its tables' lines (and a pixel round them) painted white, from which the text is read."""
-    across, down = _lines(gray, per_point)
+    (across, across_ridges), (down, down_ridges) = _lines(gray, per_point)
     scale = 1 / per_point
-    ruling = Ruling(_segments(across, scale, per_point), _segments(down.T, scale, per_point))
+    horizontal = _segments(across, scale, per_point)
+    vertical = _segments(down.T, scale, per_point)
+    ruling = Ruling(_completed(horizontal, vertical, across_ridges, per_point),
+                    _completed(vertical, horizontal, down_ridges.T, per_point))
     text = gray.copy()
     text[cv2.dilate(_tables(across | down, round(_MOSTLY * per_point)), np.ones((3, 3), np.uint8)) > 0] = 255
     return ruling, text
@@ -60,8 +69,8 @@ def _tables(lines: np.ndarray, size: int) -> np.ndarray:
     return np.isin(labels, big[big > 0]).astype(np.uint8)
 
 
-def _lines(gray: np.ndarray, per_point: float) -> tuple[np.ndarray, np.ndarray]:
-    """The ink of long thin runs across the page and down it (0/1 masks).
+def _lines(gray: np.ndarray, per_point: float) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The ink of long thin runs across the page and down it (0/1 masks), each with its ridge pixels.
 
     A pixel of a line across is darker than the pixels a little above and
     below it (a ridge), however light the line is printed; the edge of a
@@ -76,12 +85,13 @@ def _lines(gray: np.ndarray, per_point: float) -> tuple[np.ndarray, np.ndarray]:
     scanner's noise has broken is still a line (ridges only: a line of bold
     text is mostly dark too).
     """
-    down = _along_rows(np.ascontiguousarray(gray.T), per_point, _DOWN)
-    return _along_rows(gray, per_point, _ACROSS), np.ascontiguousarray(down.T)
+    down, ridges = _along_rows(np.ascontiguousarray(gray.T), per_point, _DOWN)
+    return _along_rows(gray, per_point, _ACROSS), (np.ascontiguousarray(down.T), np.ascontiguousarray(ridges.T))
 
 
-def _along_rows(gray: np.ndarray, per_point: float, length: float) -> np.ndarray:
-    """The pixels of the lines along the rows of ``gray`` (0/1): lines across, or down in the transposed page."""
+def _along_rows(gray: np.ndarray, per_point: float, length: float) -> tuple[np.ndarray, np.ndarray]:
+    """The pixels of the lines along the rows of ``gray`` (0/1): lines across, or down in the transposed page;
+    and the ridge pixels they were found from."""
     reach = max(2, round(_REACH * per_point))
     along = max(3, round(_ALONG * per_point))
     signed = gray.astype(np.float32)
@@ -90,7 +100,7 @@ def _along_rows(gray: np.ndarray, per_point: float, length: float) -> np.ndarray
     inked = ridges | (gray < _LINE_INK).astype(np.uint8)
     strict = cv2.morphologyEx(inked, cv2.MORPH_OPEN,
                               cv2.getStructuringElement(cv2.MORPH_RECT, (round(length * per_point), 1)))
-    return strict | _mostly(ridges, round(_MOSTLY * per_point))
+    return strict | _mostly(ridges, round(_MOSTLY * per_point)), ridges
 
 
 def _mostly(ridges: np.ndarray, length: int) -> np.ndarray:
@@ -107,7 +117,51 @@ def _segments(mask: np.ndarray, scale: float, per_point: float) -> list[Segment]
     horizontal line's (y, x0, x1), or in the transposed mask a vertical line's (x, y0, y1)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(mask), connectivity=8)
     segments = []
-    for left, top, width, height, _ in stats[1:count].tolist():
-        if height <= _THICK * per_point:
+    for left, top, width, height, area in stats[1:count].tolist():
+        if area / width <= _THICK * per_point:
             segments.append(((top + height / 2) * scale, left * scale, (left + width) * scale))
     return segments
+
+
+def _completed(lines: list[Segment], crossing: list[Segment], ridges: np.ndarray, per_point: float
+               ) -> list[Segment]:
+    """``lines`` (one direction's segments, points) with the stretches the scan broke up put back.
+
+    A light line printed on noisy paper comes out of the scanner in pieces,
+    or missing for a cell's width: the grid would merge the cells it
+    divides. Where a line was found, the other direction's lines cut its row
+    into stretches (one a cell wide each); a stretch its ridge pixels mostly
+    cover (``_STRETCH_COVERED``, within ``_WOBBLE`` points of the row, which
+    a trace of tilt leaves) is a piece of the line. A row of text never
+    covers a stretch that much; the border a merged cell does not have is
+    not there at all.
+    """
+    wobble = max(1, round(_WOBBLE * per_point))
+    added = []
+    for row, pieces in _rows(lines):
+        stops = sorted({s[0] for s in crossing if s[1] - _WOBBLE <= row <= s[2] + _WOBBLE})
+        band = ridges[max(round(row * per_point) - wobble, 0):round(row * per_point) + wobble + 1]
+        for start, end in zip(stops, stops[1:]):
+            x0, x1 = round(start * per_point) + wobble, round(end * per_point) - wobble
+            if (x1 > x0 and band.size and _touches(pieces, start, end)
+                    and band[:, x0:x1].any(axis=0).mean() >= _STRETCH_COVERED):
+                added.append((row, start, end))
+    return lines + added
+
+
+def _rows(lines: list[Segment]) -> list[tuple[float, list[Segment]]]:
+    """The distinct positions of ``lines`` (points), those within ``_WOBBLE`` of each other taken as one, each
+    with its pieces."""
+    rows: list[tuple[float, list[Segment]]] = []
+    for line in sorted(lines):
+        if rows and line[0] - rows[-1][0] <= _WOBBLE:
+            rows[-1][1].append(line)
+        else:
+            rows.append((line[0], [line]))
+    return rows
+
+
+def _touches(pieces: list[Segment], start: float, end: float) -> bool:
+    """Whether a found piece of a row reaches into the stretch from ``start`` to ``end`` or touches it: a
+    stretch far from any (a "1" under a column line of another table) is not that line's."""
+    return any(piece[1] <= end + _WOBBLE and piece[2] >= start - _WOBBLE for piece in pieces)

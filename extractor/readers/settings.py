@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .layout.settings import LayoutSettings, check_positive
+from .layout.settings import LayoutSettings, validate
 
 __all__ = ["LayoutSettings", "OcrSettings", "ReadSettings"]
 
@@ -47,10 +47,7 @@ class OcrSettings:
     sure: float = 0.97
 
     def __post_init__(self) -> None:
-        check_positive(self)
-        for name, most in (("ink", 255), ("title_share", 1), ("sure", 1)):
-            if getattr(self, name) > most:
-                raise ValueError(f"OcrSettings.{name} must be at most {most}, not {getattr(self, name)!r}")
+        validate(self, at_most=(("ink", 255), ("title_share", 1), ("sure", 1)))
 
 
 @dataclass(frozen=True, slots=True)

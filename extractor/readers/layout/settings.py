@@ -13,18 +13,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-__all__ = ["LayoutSettings", "check_positive"]
+__all__ = ["LayoutSettings", "validate"]
 
 
-def check_positive(settings: object) -> None:
+def validate(settings: object, at_most: tuple[tuple[str, float], ...] = ()) -> None:
     """Raise ValueError naming the first field of a settings dataclass that is not positive (or, typed int,
-    not an integer): a zero or negative tolerance would silently switch a step off or turn it inside out."""
+    not an integer), or that exceeds its bound in ``at_most`` (a share, a pixel value): a zero or negative
+    tolerance would silently switch a step off or turn it inside out."""
+    name = type(settings).__name__
     for f in fields(settings):  # type: ignore[arg-type]
         value = getattr(settings, f.name)
         whole = f.type == "int"
         if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) or not value > 0:
             kind = "a positive integer" if whole else "a positive number"
-            raise ValueError(f"{type(settings).__name__}.{f.name} must be {kind}, not {value!r}")
+            raise ValueError(f"{name}.{f.name} must be {kind}, not {value!r}")
+    for field_name, most in at_most:
+        if getattr(settings, field_name) > most:
+            raise ValueError(f"{name}.{field_name} must be at most {most:g}, not {getattr(settings, field_name)!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,4 +98,4 @@ class LayoutSettings:
     min_value_rows: int = 2
 
     def __post_init__(self) -> None:
-        check_positive(self)
+        validate(self, at_most=(("title_same_size", 1),))

@@ -48,7 +48,7 @@ __all__ = ["Flow", "join_rows", "word_end", "words_to_flow"]
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 #: Characters of a vertical label sit alone (or two, "三、") on their lines.
 _VERTICAL_FRAGMENT = 2
-#: A run of lines is a table when it holds the one row of the appeals table (or enough rows with numbers).
+#: How many numbers the appeals table's one row holds: a run of lines with such a row is a table.
 _APPEAL_VALUES = len(APPEAL_GROUPS) * len(APPEAL_RESULTS)
 
 Flow = list[str | list[list[str]]]

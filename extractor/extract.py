@@ -17,6 +17,7 @@ from .isolation import Parse, Parsed, PoolSettings, Source, parse_each
 from .locate import Located, LocateSettings, locate
 from .metadata import describe, has_report_title
 from .readers import read_bytes, read_document
+from .readers.settings import ReadSettings
 from .record import Provenance, Record, Value
 from .template import all_keys, unit_of
 from .trace import Trace
@@ -32,14 +33,18 @@ def extract_file(
     url: str | None = None,
     charset: str | None = None,
     settings: LocateSettings | None = None,
+    read_settings: ReadSettings | None = None,
 ) -> Record:
     """Extract the record of one report file.
 
     ``data`` are the file's bytes when the caller has them already (a crawl,
     a worker), ``charset`` the encoding an HTTP server declared.
+    ``settings`` are the locator's, ``read_settings`` the reader's tolerances
+    (layout and OCR); the defaults of each when None.
     Raises :class:`~extractor.errors.ReaderError` for a file that cannot be read.
     """
-    return read_and_extract(path, data=data, url=url, charset=charset, settings=settings)[0]
+    return read_and_extract(path, data=data, url=url, charset=charset, settings=settings,
+                            read_settings=read_settings)[0]
 
 
 def read_and_extract(
@@ -50,11 +55,12 @@ def read_and_extract(
     charset: str | None = None,
     settings: LocateSettings | None = None,
     trace: Trace | None = None,
+    read_settings: ReadSettings | None = None,
 ) -> tuple[Record, Document]:
     """Like :func:`extract_file`, also returning the document read (the dataset keeps its text);
     ``trace`` is filled with the locator's steps (``xxgk explain``)."""
     data = read_bytes(path) if data is None else data
-    document = read_document(path, data, charset=charset)
+    document = read_document(path, data, charset=charset, settings=read_settings)
     source = {"path": readable_name(str(path)), "sha256": hashlib.sha256(data).hexdigest(), "format": document.format,
               "url": url}
     return extract_document(document, source, settings, trace), document

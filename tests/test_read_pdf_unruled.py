@@ -14,6 +14,7 @@ from pdf_builder import pdf_with_pages, text_once
 from reader_grids import without_ruling
 
 from extractor.readers.pdf_page import page_words
+from extractor.readers.layout.settings import LayoutSettings
 from extractor.readers.layout.words import words_to_flow
 from extractor.readers.pdfium_calls import close_page, open_page, page_text
 from extractor.text import squeeze
@@ -39,7 +40,7 @@ def page_rows(document: pdfium.PdfDocument, number: int) -> list[list[str]]:
     """The rows of every table words_to_flow finds on a page, read word by word over the whole page."""
     page = open_page(document, number - 1)
     try:
-        flow = words_to_flow(page_words(page, page_text(page)), PAGE_NUMBER.match)
+        flow = words_to_flow(page_words(page, page_text(page)), PAGE_NUMBER.match, LayoutSettings())
     finally:
         close_page(page)
     return [row for part in flow if not isinstance(part, str) for row in part]

@@ -1,13 +1,18 @@
 """Readers: one per file format, each turning bytes into the one :class:`Document` form.
 
 A reader is a module in this package with a function
-``read(path: str, data: bytes, *, charset: str | None = None) -> Document``.
-It raises :class:`~extractor.errors.ReaderError` naming the file when the
-bytes cannot be read; whatever a parsing library raises is wrapped, never
-leaked. The format is chosen from the bytes when they say it (``%PDF``, a zip
-holding ``word/document.xml``, an OLE2 compound file, markup) and from the
-suffix otherwise, because real sites serve PDFs named ``.htm`` and pages named
-``.jsp``.
+``read(path: str, data: bytes, *, charset: str | None = None, settings: ReadSettings | None = None)
+-> Document``. It raises :class:`~extractor.errors.ReaderError` naming the
+file when the bytes cannot be read; whatever a parsing library raises is
+wrapped, never leaked. The format is chosen from the bytes when they say it
+(``%PDF``, a zip holding ``word/document.xml``, an OLE2 compound file,
+markup) and from the suffix otherwise, because real sites serve PDFs named
+``.htm`` and pages named ``.jsp``.
+
+``settings`` (:mod:`.settings`) holds the tolerances of the layout engine and
+of OCR, which the PDF and image readers use and the others ignore;
+:func:`read_document` makes the defaults when given none, and no setting is
+global.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import ReaderError, UnsupportedFormat
+from .settings import ReadSettings
 
 __all__ = ["DOCUMENT_FORMATS", "FORMATS", "SUFFIXES", "suffixes_of", "detect_format", "read_bytes", "read_document", "reader_modules"]
 
@@ -82,11 +88,14 @@ def read_bytes(path: str | Path) -> bytes:
         raise ReaderError(f"cannot open file: {exc.strerror or exc}", path) from exc
 
 
-def read_document(path: str | Path, data: bytes | None = None, *, charset: str | None = None) -> Document:
+def read_document(path: str | Path, data: bytes | None = None, *, charset: str | None = None,
+                  settings: ReadSettings | None = None) -> Document:
     """Read one report file (or its bytes) into a Document.
 
     ``charset`` is the encoding an HTTP server declared, when the file was
-    crawled; it outranks what the page itself says.
+    crawled; it outranks what the page itself says. ``settings`` are the
+    reader's tolerances (:class:`~.settings.ReadSettings`; the defaults when
+    None), handed to the reader and by it to every step that uses them.
     """
     path = str(path)
     if data is None:
@@ -95,7 +104,7 @@ def read_document(path: str | Path, data: bytes | None = None, *, charset: str |
         raise ReaderError("empty file", path)
     fmt = detect_format(path, data)
     module = importlib.import_module(_module_name(FORMATS[fmt]))
-    document: Document = module.read(path, data, charset=charset)
+    document: Document = module.read(path, data, charset=charset, settings=settings or ReadSettings())
     document.format = fmt
     return document
 

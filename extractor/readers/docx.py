@@ -30,6 +30,7 @@ from ..errors import ReaderError
 from ..limits import LIMITS, mib
 from ..text import clean_text
 from .titles import guess_title
+from .settings import ReadSettings
 
 __all__ = ["read"]
 
@@ -64,8 +65,9 @@ class _Built:
     plain: bool = False
 
 
-def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
-    """Read a .docx file's paragraphs and tables (``charset`` is unused: XML declares its own)."""
+def read(path: str, data: bytes, *, charset: str | None = None, settings: ReadSettings | None = None) -> Document:
+    """Read a .docx file's paragraphs and tables (``charset`` is unused: XML declares its own; ``settings``
+    too: a Word table is structure, not layout)."""
     xml = _document_xml(path, data)
     root = _parse(path, xml)
     body = root.find(_W + "body")

@@ -27,6 +27,7 @@ from ..limits import LIMITS
 from ..text import clean_text
 from .titles import guess_title, report_title
 from .encoding import decode_html
+from .settings import ReadSettings
 
 __all__ = ["page_meta", "parse_html", "read"]
 
@@ -63,8 +64,9 @@ _MAY_HIDE = etree.XPath("descendant-or-self::*[@hidden or @style]")
 _OUTER_LINKS = etree.XPath("descendant-or-self::a[@href][not(ancestor::a[@href])]")
 
 
-def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
-    """Read a web page (full CMS page or fragment) into a Document.
+def read(path: str, data: bytes, *, charset: str | None = None, settings: ReadSettings | None = None) -> Document:
+    """Read a web page (full CMS page or fragment) into a Document (``settings`` is unused: markup has no
+    layout to tolerate).
 
     CMSs print the title above the article container, outside the body we
     keep; when the body does not open with a title of its own, the page's

@@ -17,6 +17,7 @@ from ..errors import ReaderError
 from ..limits import LIMITS
 from .titles import guess_title
 from .pdf import read_images
+from .settings import ReadSettings
 
 __all__ = ["read"]
 
@@ -25,12 +26,13 @@ __all__ = ["read"]
 Image.MAX_IMAGE_PIXELS = LIMITS.image_pixels
 
 
-def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
-    """Read an image file with OCR (``charset`` is unused: an image has no text encoding)."""
+def read(path: str, data: bytes, *, charset: str | None = None, settings: ReadSettings | None = None) -> Document:
+    """Read an image file with OCR and the tolerances of ``settings`` (the defaults when None; ``charset`` is
+    unused: an image has no text encoding)."""
     _check_size(path, data)
     from .ocr import open_images  # OpenCV and ONNX Runtime load only when an image is read (see pdf._ocr)
 
-    paragraphs, tables, title = read_images(path, open_images(path, data))
+    paragraphs, tables, title = read_images(path, open_images(path, data), settings or ReadSettings())
     if not tables and not any(p.text for p in paragraphs):
         raise ReaderError("an image without text: OCR found nothing to read", path)
     return Document(path, "image", paragraphs, tables, title=title or guess_title(paragraphs))

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import ReaderError
 from . import docx
+from .settings import ReadSettings
 
 __all__ = ["SOFFICE_NAMES", "convert_to_docx", "read"]
 
@@ -32,8 +33,8 @@ TIMEOUT = 120
 _MISSING = "LibreOffice (soffice) is needed to read .doc/.wps files; install libreoffice-writer"
 
 
-def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
-    """Read a .doc or .wps file by way of a .docx conversion (``charset`` is unused)."""
+def read(path: str, data: bytes, *, charset: str | None = None, settings: ReadSettings | None = None) -> Document:
+    """Read a .doc or .wps file by way of a .docx conversion (``charset`` and ``settings`` are unused)."""
     converted = convert_to_docx(path, data)
     document = docx.read(path, converted)
     document.format = Path(path).suffix.lower().lstrip(".") or "doc"

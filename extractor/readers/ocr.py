@@ -31,7 +31,6 @@ import io
 import logging
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import cv2
@@ -45,13 +44,14 @@ from ..text import clean_text
 from ..values import UNSURE
 from .layout.geometry import Char, PageText, Ruling, chars_to_lines
 from .layout.ruling import Grid
+from .layout.settings import LayoutSettings
 from .pdfium_calls import PDFIUM_LOCK
 from .recognise import Reading, recognise
 from .scan_clean import clean, level
 from .scan_grid import page_ruling
+from .settings import OcrSettings
 
-__all__ = ["OcrPage", "OcrSettings", "SETTINGS", "cell_texts", "open_images", "page_words", "read_page",
-           "render_pages"]
+__all__ = ["OcrPage", "cell_texts", "open_images", "page_words", "read_page", "render_pages"]
 
 log = logging.getLogger(__name__)
 
@@ -63,42 +63,8 @@ _POINTS = 72
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class OcrSettings:
-    """How pages are read: how finely scanned PDF pages are rendered, how small images are enlarged, and the
-    thresholds of the cutting into lines."""
-
-    #: Resolution scanned PDF pages are rendered at: a scan's own resolution is 150–300 dpi.
-    dpi: int = 200
-    #: How wide (inches) an image that states no resolution is taken to print: a page's text, or a table
-    #: across it. Web images state none and are coarse (96 dpi screens).
-    image_width: float = 7.0
-    #: Images coarser than this are enlarged to it first: the ruling and ink thresholds need a few pixels
-    #: per stroke.
-    min_dpi: int = 200
-    #: Enlarging stops at this factor.
-    max_enlarge: float = 4.0
-    #: Pixel value (0–255, cleaned page) below which a pixel is ink when cutting text into lines.
-    ink: int = 150
-    #: A mark smaller than this (points) both ways is a speck, not a character or a dash.
-    speck: float = 2.0
-    #: Cells are cut this far (points) inside their ruling, past a scanned line's blur.
-    inset: float = 1.4
-    #: A mark at most this thick (points) touching a cell's edge is what is left of its ruling.
-    remnant: float = 1.0
-    #: How much of the first page's height is read when it holds no table: the title, agency and year.
-    title_share: float = 0.4
-    #: A number read with less confidence than this (0–1) is read a second time.
-    sure: float = 0.97
-
-
-#: The settings in use.
-SETTINGS = OcrSettings()
-
-
-def render_pages(data: bytes, settings: OcrSettings | None = None) -> Iterator[Image.Image]:
+def render_pages(data: bytes, settings: OcrSettings) -> Iterator[Image.Image]:
     """Each page of a PDF as a colour image, one at a time (a red seal is told from ink by its colour)."""
-    settings = settings or SETTINGS
     with PDFIUM_LOCK:
         pdf = pdfium.PdfDocument(data)
         count = len(pdf)
@@ -141,9 +107,8 @@ class OcrPage(NamedTuple):
     per_point: float
 
 
-def read_page(image: Image.Image, settings: OcrSettings | None = None) -> OcrPage:
+def read_page(image: Image.Image, settings: OcrSettings) -> OcrPage:
     """A page image cleaned, levelled and its ruling lines found; nothing is recognised yet."""
-    settings = settings or SETTINGS
     if min(image.size) < _MIN_SIDE:
         blank = np.full((1, 1), 255, np.uint8)
         return OcrPage(blank, Ruling(), blank, 1.0)
@@ -158,23 +123,22 @@ def read_page(image: Image.Image, settings: OcrSettings | None = None) -> OcrPag
     return OcrPage(gray, *page_ruling(gray, per_point), per_point)
 
 
-def cell_texts(path: str, page: OcrPage, grids: Sequence[Grid], settings: OcrSettings | None = None) -> PageText:
-    """The text in each cell of ``grids`` and the lines of text outside them, as
+def cell_texts(path: str, page: OcrPage, grids: Sequence[Grid], settings: OcrSettings, layout: LayoutSettings
+               ) -> PageText:
+    """The text in each cell of ``grids`` and the lines of text outside them (laid out with ``layout``), as
     :func:`.pdf_page.cell_texts` finds them in a text layer."""
-    settings = settings or SETTINGS
     read = [_grid_texts(path, page, grid, settings) for grid in grids]
     outside = page.text.copy()
     for grid in grids:
         x0, top, x1, bottom = _pixels(grid.bbox, page.per_point)
         outside[max(top, 0):bottom + 1, max(x0, 0):x1 + 1] = 255
-    return PageText([texts for texts, _ in read], chars_to_lines(_words(path, page, outside, settings)),
+    return PageText([texts for texts, _ in read], chars_to_lines(_words(path, page, outside, settings), layout),
                     [confidences for _, confidences in read])
 
 
-def page_words(path: str, page: OcrPage, number: int, settings: OcrSettings | None = None) -> list[Char]:
+def page_words(path: str, page: OcrPage, number: int, settings: OcrSettings) -> list[Char]:
     """The words of a page without ruled tables: of the top of the first page (its title, agency and year),
     none of later pages (running text the record does not need)."""
-    settings = settings or SETTINGS
     if number > 1:
         return []
     strip = page.text[:round(page.text.shape[0] * settings.title_share)]

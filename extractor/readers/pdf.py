@@ -10,6 +10,8 @@ page break is stitched back into one table when nothing but page furniture
 A table page without ruled tables (a table drawn without lines) has its rows
 rebuilt from the positions of its words (:mod:`.layout.words`). A PDF without
 a text layer (a scan) has its pages read with OCR (:mod:`.ocr`) the same way.
+Every tolerance of those steps comes from the :class:`~.settings.ReadSettings`
+the read is given, passed down to each step.
 """
 from __future__ import annotations
 
@@ -34,11 +36,13 @@ from .titles import guess_title
 from .layout.geometry import Char, Ruling, TextLine, chars_to_lines
 from .layout.labels import form_labels, label_key, unnumbered
 from .layout.ruling import Grid, ruled_grids
+from .layout.settings import LayoutSettings
 from .layout.stitch import stitch
 from .layout.tables import Piece, text_pieces
 from .layout.words import Flow, words_to_flow
 from .pdf_page import leading_lines, opens_inside, page_pieces, page_ruling, page_words
 from .pdfium_calls import PDFIUM_LOCK, Page, close_page, open_page, page_text
+from .settings import ReadSettings
 
 __all__ = ["is_table_page", "read", "read_images"]
 
@@ -48,14 +52,6 @@ log = logging.getLogger(__name__)
 _MIN_LABEL = 4
 #: How many distinct labels of the form a page must start lines with to be read for tables.
 _MIN_HITS = 2
-#: How many lines from the top of the first page may hold the title.
-_TITLE_LOOKAHEAD = 15
-#: A title is printed this much larger than the first page's middle-sized line...
-_TITLE_SCALE = 1.15
-#: ...and its lines are printed at nearly the same size.
-_TITLE_SAME_SIZE = 0.9
-#: A ruled table has at least the four sides of one cell.
-_MIN_EDGES = 4
 #: Page numbers ("- 4 -", "第4页 共6页"), which are not part of the report's text.
 _FURNITURE = re.compile(r"^[-—–－\s]*(第?\s*\d+\s*页?)(\s*/?\s*共?\s*\d+\s*页?)?[-—–－\s]*$")
 
@@ -69,21 +65,23 @@ class _Item:
     piece: Piece | None = None
 
 
-def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
-    """Read a PDF's text layer (``charset`` is unused: PDF text is Unicode)."""
+def read(path: str, data: bytes, *, charset: str | None = None, settings: ReadSettings | None = None) -> Document:
+    """Read a PDF's text layer (``charset`` is unused: PDF text is Unicode) with the tolerances of ``settings``
+    (the defaults when None)."""
+    settings = settings or ReadSettings()
     with PDFIUM_LOCK:
-        items, title = _read_pages(path, data)
-    paragraphs, tables = _assemble(items)
+        items, title = _read_pages(path, data, settings.layout)
+    paragraphs, tables = _assemble(items, settings.layout)
     meta: dict[str, str] = {}
     if not any(p.text for p in paragraphs) and not tables:
         log.info("%s: no text layer (a scanned PDF?): reading its pages with OCR", path)
         _check_scan(path, data)
-        paragraphs, tables, title = read_images(path, _ocr().render_pages(data))
+        paragraphs, tables, title = read_images(path, _ocr().render_pages(data, settings.ocr), settings)
         meta[OCR_META] = "pp-ocr"
     return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs), meta=meta)
 
 
-def _read_pages(path: str, data: bytes) -> tuple[list[_Item], str | None]:
+def _read_pages(path: str, data: bytes, layout: LayoutSettings) -> tuple[list[_Item], str | None]:
     """Each page's lines and table pieces, and the title printed on the first page."""
     try:
         pdf = pdfium.PdfDocument(data)
@@ -97,9 +95,9 @@ def _read_pages(path: str, data: bytes) -> tuple[list[_Item], str | None]:
             try:
                 text = page_text(page)
                 after_table = bool(items) and items[-1].piece is not None
-                items.extend(_page_items(page, text, after_table))
+                items.extend(_page_items(page, text, after_table, layout))
                 if index == 0:
-                    title = _printed_title(page, text)
+                    title = _printed_title(page, text, layout)
             finally:
                 close_page(page)
     except pdfium.PdfiumError as exc:
@@ -136,7 +134,8 @@ def _ocr() -> ModuleType:
     return ocr
 
 
-def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], list[Table], str | None]:
+def read_images(path: str, images: Iterable[Image], settings: ReadSettings
+                ) -> tuple[list[Paragraph], list[Table], str | None]:
     """Paragraphs, tables and the printed title of page images (a scan, a table posted as a picture) read
     with OCR.
 
@@ -144,40 +143,41 @@ def read_images(path: str, images: Iterable[Image]) -> tuple[list[Paragraph], li
     them, so each page is read as a text page is: its ruled tables by their
     grids, else its rows rebuilt from the words' positions.
     """
-    ocr = _ocr()
+    ocr, layout = _ocr(), settings.layout
     items: list[_Item] = []
     title = None
     for number, image in enumerate(images, start=1):
-        page = ocr.read_page(image)
-        grids = _grids(page.ruling)
-        pieces, lines = text_pieces(ocr.cell_texts(path, page, grids), grids, number) if grids else ([], [])
-        words = [] if pieces else ocr.page_words(path, page, number)
+        page = ocr.read_page(image, settings.ocr)
+        grids = _grids(page.ruling, layout)
+        pieces, lines = text_pieces(ocr.cell_texts(path, page, grids, settings.ocr, layout), grids,
+                                    number) if grids else ([], [])
+        words = [] if pieces else ocr.page_words(path, page, number, settings.ocr)
         if number == 1:
-            title = _largest_lines(lines or chars_to_lines(words))
-        items.extend(_table_items(pieces, lines, lambda: words, number))
-    return (*_assemble(items), title)
+            title = _largest_lines(lines or chars_to_lines(words, layout), layout)
+        items.extend(_table_items(pieces, lines, lambda: words, number, layout))
+    return (*_assemble(items, layout), title)
 
 
-def _printed_title(page: Page, text: str) -> str | None:
+def _printed_title(page: Page, text: str, layout: LayoutSettings) -> str | None:
     """The first run of lines printed larger than the text of the first page, joined.
 
     A PDF's title is set in a bigger font and, when long, wraps over two
     lines ("…政府信息公开工作" / "年度报告"); its lines are not paragraphs yet.
     """
-    return _largest_lines(leading_lines(page, text, _TITLE_LOOKAHEAD))
+    return _largest_lines(leading_lines(page, text, layout.title_lookahead), layout)
 
 
-def _largest_lines(leading: list[TextLine]) -> str | None:
+def _largest_lines(leading: list[TextLine], layout: LayoutSettings) -> str | None:
     """The first run of lines printed larger than the middle-sized one of ``leading``, joined."""
-    lines = [line for line in leading[:_TITLE_LOOKAHEAD] if clean_text(line.text)]
+    lines = [line for line in leading[:layout.title_lookahead] if clean_text(line.text)]
     if not lines:
         return None
     sizes = sorted(line.size for line in lines)
     biggest = sizes[-1]
-    if biggest < _TITLE_SCALE * sizes[len(sizes) // 2]:
+    if biggest < layout.title_scale * sizes[len(sizes) // 2]:
         return None
-    start = next(i for i, line in enumerate(lines) if line.size >= _TITLE_SAME_SIZE * biggest)
-    run = list(takewhile(lambda line: line.size >= _TITLE_SAME_SIZE * biggest, lines[start:]))
+    start = next(i for i, line in enumerate(lines) if line.size >= layout.title_same_size * biggest)
+    run = list(takewhile(lambda line: line.size >= layout.title_same_size * biggest, lines[start:]))
     return clean_text("".join(line.text for line in run))
 
 
@@ -233,7 +233,7 @@ def _opens_with_values(text: str) -> bool:
     return bool(first.split()) and all(map(looks_like_value, first.split()))
 
 
-def _page_items(page: Page, text: str, after_table: bool) -> list[_Item]:
+def _page_items(page: Page, text: str, after_table: bool, layout: LayoutSettings) -> list[_Item]:
     """A page's lines and table pieces, top to bottom, page furniture left out.
 
     A page right after a table is read for tables too when it opens with a
@@ -245,26 +245,26 @@ def _page_items(page: Page, text: str, after_table: bool) -> list[_Item]:
     table_page = is_table_page(text) or (after_table and _opens_with_values(text))
     if not table_page and not after_table:
         return _text_items(text.splitlines(), number)
-    grids = _grids(page_ruling(page))
+    grids = _grids(page_ruling(page, layout), layout)
     if not table_page and not (grids and opens_inside(page, text, grids[0].bbox)):
         return _text_items(text.splitlines(), number)
-    pieces, lines = page_pieces(page, text, grids) if grids else ([], [])
-    return _table_items(pieces, lines, lambda: page_words(page, text), number)
+    pieces, lines = page_pieces(page, text, grids, layout) if grids else ([], [])
+    return _table_items(pieces, lines, lambda: page_words(page, text), number, layout)
 
 
-def _grids(ruling: Ruling) -> list[Grid]:
+def _grids(ruling: Ruling, layout: LayoutSettings) -> list[Grid]:
     """The ruled tables a page's lines draw (none from fewer lines than one cell's sides)."""
-    return ruled_grids(ruling) if len(ruling) >= _MIN_EDGES else []
+    return ruled_grids(ruling, layout) if len(ruling) >= layout.min_edges else []
 
 
 def _table_items(pieces: list[Piece], lines: list[TextLine], words: Callable[[], list[Char]],
-                 number: int) -> list[_Item]:
+                 number: int, layout: LayoutSettings) -> list[_Item]:
     """A table page's items: its ruled tables' pieces among its lines, else rows rebuilt from its ``words``
     (read only then: a table drawn without lines)."""
     if pieces:
         return _ruled_items(pieces, lines, number)
     log.debug("page %d holds no ruled table: reading its rows from its words", number)
-    return _flow_items(words_to_flow(words(), _FURNITURE.match), number)
+    return _flow_items(words_to_flow(words(), _FURNITURE.match, layout), number)
 
 
 def _ruled_items(pieces: list[Piece], lines: list[TextLine], number: int) -> list[_Item]:
@@ -291,7 +291,7 @@ def _flow_items(flow: Flow, number: int) -> list[_Item]:
     return items
 
 
-def _assemble(items: list[_Item]) -> tuple[list[Paragraph], list[Table]]:
+def _assemble(items: list[_Item], layout: LayoutSettings) -> tuple[list[Paragraph], list[Table]]:
     """Paragraphs and tables in reading order, a piece right after a piece on the previous page stitched to it."""
     paragraphs: list[Paragraph] = []
     pieces: list[tuple[Piece, int]] = []
@@ -301,7 +301,7 @@ def _assemble(items: list[_Item]) -> tuple[list[Paragraph], list[Table]]:
             paragraphs.append(Paragraph(item.text or "", item.page))
         elif previous is not None and previous.piece is not None and previous.page == item.page - 1:
             upper, index = pieces[-1]
-            pieces[-1] = (stitch(upper, item.piece), index)
+            pieces[-1] = (stitch(upper, item.piece, layout), index)
         else:
             pieces.append((item.piece, len(paragraphs)))
         previous = item

@@ -36,6 +36,7 @@ from . import pdfium_calls as calls
 from ..text import clean_text
 from .layout.geometry import CellRegion, Char, PageText, Ruling, TextLine, chars_to_lines, lines_text
 from .layout.ruling import Grid
+from .layout.settings import LayoutSettings
 from .layout.tables import Piece, text_pieces
 from .pdfium_calls import Page
 
@@ -43,16 +44,12 @@ __all__ = ["cell_texts", "leading_lines", "opens_inside", "page_pieces", "page_r
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-#: How far from axis-aligned (pt) a path segment may be and still be a ruling line.
-_AXIS_TOLERANCE = 1.0
 #: Characters whose glyph sits on the baseline.
 _DIGITS = frozenset("0123456789")
 #: A word (a run of printed characters: pdfium generates the spaces between them) or a line break.
 _WORD_OR_BREAK = re.compile(r"[^\x00-\x20\s]+|\n")
 #: How many of its first characters size a line of text.
 _SIZE_SAMPLE = 8
-#: A path whose bounds are at most this thick (pt; stroke width included) is drawn as one line.
-_THIN_PATH = 3.0
 #: How deeply form XObjects nested in form XObjects are looked into for ruling lines.
 _MAX_FORM_DEPTH = 8
 
@@ -61,16 +58,17 @@ _MAX_FORM_DEPTH = 8
 _Word = tuple[int, int, BBox]
 
 
-def page_ruling(page: Page) -> Ruling:
+def page_ruling(page: Page, settings: LayoutSettings) -> Ruling:
     """The horizontal and vertical segments of every drawn path (forms included), upright as displayed.
 
     Read first because it is cheap: a page with no ruling has no ruled table,
-    and its words need not be read one by one.
+    and its words need not be read one by one. What counts as a line
+    (straight enough, thin enough) is ``settings``'.
     """
-    return _ruling(page, _display_transform(page.rotation, page.width, page.height))
+    return _ruling(page, _display_transform(page.rotation, page.width, page.height), settings)
 
 
-def cell_texts(page: Page, text: str, tables: Sequence[CellRegion]) -> PageText:
+def cell_texts(page: Page, text: str, tables: Sequence[CellRegion], settings: LayoutSettings) -> PageText:
     """The text printed in each cell of ``tables``, and the lines of running text around them.
 
     ``text`` is the page's text (:func:`.pdfium_calls.page_text`). A line
@@ -100,8 +98,8 @@ def cell_texts(page: Page, text: str, tables: Sequence[CellRegion]) -> PageText:
                 cells.place_apart(reader, a, b, box)
             elif home is not None:
                 home.append((a, b, box))
-    texts = [[reader.cell_text(text, words) for words in table] for table in cells.placed]
-    return PageText(texts, lines + chars_to_lines(reader.chars(text, cells.stray)))
+    texts = [[reader.cell_text(text, words, settings) for words in table] for table in cells.placed]
+    return PageText(texts, lines + chars_to_lines(reader.chars(text, cells.stray), settings))
 
 
 class _Cells:
@@ -225,11 +223,11 @@ class _Reader:
         costs a call for its origin ("一" and quotes print high, "（" hangs low)."""
         return [Char(text[a:b], *box, box[3] if text[a] in _DIGITS else self.baseline(a)) for a, b, box in words]
 
-    def cell_text(self, text: str, words: list[_Word]) -> str:
+    def cell_text(self, text: str, words: list[_Word], settings: LayoutSettings) -> str:
         """The text of a cell's words, line by line; most cells hold one word or none, which need no layout."""
         if len(words) < 2:
             return clean_text(text[words[0][0]:words[0][1]]) if words else ""
-        return lines_text(self.chars(text, words))
+        return lines_text(self.chars(text, words), settings)
 
 
 def _line_words(text: str) -> list[list[tuple[int, int]]]:
@@ -254,8 +252,9 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _ruling(page: Page, to_display) -> Ruling:
+def _ruling(page: Page, to_display, settings: LayoutSettings) -> Ruling:
     """Every path's axis-aligned segments, forms looked into; text and image objects are skipped at a glance."""
+    thin, axis = settings.thin_path, settings.axis_tolerance
     ruling = Ruling()
     path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
     kind_of = calls.object_type
@@ -271,13 +270,13 @@ def _ruling(page: Page, to_display) -> Ruling:
                 kind = kind_of(obj)
                 if kind != path and kind != form:
                     continue
-                if kind == path and _add_thin_path(obj, parent, to_display, bounds, ruling):
+                if kind == path and _add_thin_path(obj, parent, to_display, bounds, ruling, thin, axis):
                     continue
                 calls.object_matrix(obj, matrix)
                 own = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), parent)
                 if kind == path:
                     for subpath in _subpaths(obj, own):
-                        _add_segments([to_display(x, y) for x, y in subpath], ruling)
+                        _add_segments([to_display(x, y) for x, y in subpath], ruling, axis)
                 else:
                     forms.append((calls.form_objects(obj), own))
         containers = forms
@@ -293,8 +292,9 @@ class _Bounds:
         self.left, self.bottom, self.right, self.top = (ctypes.c_float() for _ in range(4))
 
 
-def _add_thin_path(path: int, parent: Matrix, to_display, bounds: _Bounds, ruling: Ruling) -> bool:
-    """Add a path drawn as one line (its bounds thin across) to the ruling from its bounds alone.
+def _add_thin_path(path: int, parent: Matrix, to_display, bounds: _Bounds, ruling: Ruling, thin: float,
+                   axis: float) -> bool:
+    """Add a path drawn as one line (its bounds at most ``thin`` across) to the ruling from its bounds alone.
 
     Most producers draw each cell border as a path of its own: one call
     for its bounds instead of four per point. Other paths (rectangles, a
@@ -310,12 +310,12 @@ def _add_thin_path(path: int, parent: Matrix, to_display, bounds: _Bounds, rulin
     x0, y0 = to_display(a * left.value + e, d * bottom.value + f)
     x1, y1 = to_display(a * right.value + e, d * top.value + f)
     width, height = abs(x1 - x0), abs(y1 - y0)
-    if min(width, height) > _THIN_PATH:
+    if min(width, height) > thin:
         return False
     if width > height:
-        _add_segment(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2, ruling)
+        _add_segment(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2, ruling, axis)
     else:
-        _add_segment((x0 + x1) / 2, y0, (x0 + x1) / 2, y1, ruling)
+        _add_segment((x0 + x1) / 2, y0, (x0 + x1) / 2, y1, ruling, axis)
     return True
 
 
@@ -334,23 +334,24 @@ def _subpaths(path: int, matrix: Matrix) -> list[list[tuple[float, float]]]:
     return out
 
 
-def _add_segments(points: list[tuple[float, float]], ruling: Ruling) -> None:
+def _add_segments(points: list[tuple[float, float]], ruling: Ruling, axis: float) -> None:
     """Add the axis-aligned segments of a polyline to the ruling (curves and diagonals skipped)."""
     for (x0, y0), (x1, y1) in pairwise(points):
-        _add_segment(x0, y0, x1, y1, ruling)
+        _add_segment(x0, y0, x1, y1, ruling, axis)
 
 
-def _add_segment(x0: float, y0: float, x1: float, y1: float, ruling: Ruling) -> None:
-    """Add a segment to the ruling if it is (nearly) horizontal or vertical."""
-    if abs(y1 - y0) <= _AXIS_TOLERANCE and abs(x1 - x0) > _AXIS_TOLERANCE:
+def _add_segment(x0: float, y0: float, x1: float, y1: float, ruling: Ruling, axis: float) -> None:
+    """Add a segment to the ruling if it is horizontal or vertical, give or take ``axis``."""
+    if abs(y1 - y0) <= axis and abs(x1 - x0) > axis:
         ruling.horizontal.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
-    elif abs(x1 - x0) <= _AXIS_TOLERANCE and abs(y1 - y0) > _AXIS_TOLERANCE:
+    elif abs(x1 - x0) <= axis and abs(y1 - y0) > axis:
         ruling.vertical.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
 
 
-def page_pieces(page: Page, text: str, grids: list[Grid]) -> tuple[list[Piece], list[TextLine]]:
+def page_pieces(page: Page, text: str, grids: list[Grid], settings: LayoutSettings
+                ) -> tuple[list[Piece], list[TextLine]]:
     """The ruled tables of a page (``grids``, drawn by its ruling) and the running text around them.
 
     ``text`` is the page's text (:func:`.pdfium_calls.page_text`).
     """
-    return text_pieces(cell_texts(page, text, grids), grids, page.number)
+    return text_pieces(cell_texts(page, text, grids, settings), grids, page.number)

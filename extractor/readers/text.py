@@ -35,6 +35,7 @@ from ..errors import ReaderError
 from ..text import clean_text
 from .titles import guess_title
 from .encoding import decode_text
+from .settings import ReadSettings
 
 __all__ = ["read", "lines_to_content"]
 
@@ -50,8 +51,9 @@ _TABLE_END_BLANKS = 2
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 
 
-def read(path: str, data: bytes, *, charset: str | None = None) -> Document:
-    """Read a text report (tab dump or Markdown) into a Document."""
+def read(path: str, data: bytes, *, charset: str | None = None, settings: ReadSettings | None = None) -> Document:
+    """Read a text report (tab dump or Markdown) into a Document (``settings`` is unused: text has no layout
+    to tolerate)."""
     lines = decode_text(path, data, charset).splitlines()
     paragraphs, tables = lines_to_content(lines)
     if not paragraphs and not tables:

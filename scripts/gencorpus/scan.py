@@ -30,6 +30,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from extractor.readers.pdf import is_table_page
 from extractor.readers.pdf_page import page_ruling
 from extractor.readers.layout.ruling import Grid, ruled_grids
+from extractor.readers.layout.settings import LayoutSettings
 from extractor.readers.pdfium_calls import close_page, open_page, page_text
 
 __all__ = ["SCAN_FORMATS", "ScanStyle", "scan_name", "scan_pdf"]
@@ -42,8 +43,8 @@ _FILLS = ((215, 215, 215), (200, 200, 200), (205, 222, 242), (250, 236, 190), (2
 _RED = (215, 35, 40)
 _FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 _JPEG_QUALITY = 60
-#: A ruled table has at least the four sides of one cell.
-_MIN_EDGES = 4
+#: The extractor's own tolerances: the fills go where it finds the ruled tables.
+_LAYOUT = LayoutSettings()
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,8 @@ def scan_pdf(pdf: bytes, seed: str, fmt: str) -> tuple[bytes, ScanStyle]:
             page = open_page(document, index)
             try:
                 table_page = is_table_page(page_text(page))
-                ruling = page_ruling(page)
-                grids = ruled_grids(ruling) if len(ruling) >= _MIN_EDGES else []
+                ruling = page_ruling(page, _LAYOUT)
+                grids = ruled_grids(ruling, _LAYOUT) if len(ruling) >= _LAYOUT.min_edges else []
             finally:
                 close_page(page)
             if fmt == "pdf" or table_page:

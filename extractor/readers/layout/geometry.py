@@ -13,11 +13,9 @@ from typing import NamedTuple, Protocol
 
 from ...document import BBox
 from ...text import clean_text
+from .settings import LayoutSettings
 
 __all__ = ["Char", "CellRegion", "PageText", "Ruling", "Segment", "TextLine", "chars_to_lines", "lines_text"]
-
-#: How far (in character heights) a character's baseline may sit from its line's.
-_SAME_LINE = 0.3
 
 
 class Char(NamedTuple):
@@ -78,24 +76,26 @@ class PageText(NamedTuple):
     confidences: list[Sequence[float | None]] | None = None
 
 
-def lines_text(chars: list[Char]) -> str:
+def lines_text(chars: list[Char], settings: LayoutSettings) -> str:
     """The text of characters laid out in lines (:func:`chars_to_lines`), a line break between lines, tidied."""
-    return clean_text("\n".join(line.text for line in chars_to_lines(chars)))
+    return clean_text("\n".join(line.text for line in chars_to_lines(chars, settings)))
 
 
-def chars_to_lines(chars: list[Char]) -> list[TextLine]:
+def chars_to_lines(chars: list[Char], settings: LayoutSettings) -> list[TextLine]:
     """Characters grouped into lines by their baselines, each line read left to right.
 
     Glyph boxes differ in height ("、" is small and low) but characters of a
     line share a baseline; a vertical label has one character per baseline.
     No spaces are put back: glyph gaps mislead ("1 .属于" from a narrow "."),
-    Chinese needs none, and a number never spans two cells.
+    Chinese needs none, and a number never spans two cells. A baseline
+    ``settings.same_line`` character heights from a line's is still that line's.
     """
+    same_line = settings.same_line
     lines: list[list[Char]] = []
     tallest: list[float] = []
     for ch in sorted(chars, key=lambda c: (c.baseline, c.x0)):
         height = ch.bottom - ch.top
-        if lines and abs(ch.baseline - lines[-1][0].baseline) <= _SAME_LINE * max(tallest[-1], height, 1.0):
+        if lines and abs(ch.baseline - lines[-1][0].baseline) <= same_line * max(tallest[-1], height, 1.0):
             lines[-1].append(ch)
             tallest[-1] = max(tallest[-1], height)
             continue

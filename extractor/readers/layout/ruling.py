@@ -9,9 +9,9 @@ horizontal lines cut a table into slots; two neighbouring slots belong to one
 cell with its row, column and spans — in one pass over the slots.
 
 Lines are first snapped and joined as pdfplumber's table finder does (and
-with its tolerances): positions within 3 pt are one line, pieces of a line
-with gaps under 3 pt are one piece. Lines are then grouped into tables by
-which lines touch.
+with its tolerances, :class:`.settings.LayoutSettings`): positions within
+3 pt are one line, pieces of a line with gaps under 3 pt are one piece. Lines
+are then grouped into tables by which lines touch.
 """
 from __future__ import annotations
 
@@ -20,14 +20,9 @@ from dataclasses import dataclass, field
 
 from ...document import BBox
 from .geometry import Ruling, Segment
+from .settings import LayoutSettings
 
 __all__ = ["Grid", "ruled_grids"]
-
-#: pdfplumber's default tolerances (pt): positions this close are one line, gaps this short are joined,
-#: lines shorter than this are dropped.
-_SNAP, _JOIN, _MIN_LENGTH = 3.0, 3.0, 3.0
-#: How close (pt) two lines must come to touch.
-_TOUCH = 3.0
 
 
 @dataclass(slots=True)
@@ -68,46 +63,48 @@ class Grid:
         return None
 
 
-def ruled_grids(ruling: Ruling) -> list[Grid]:
+def ruled_grids(ruling: Ruling, settings: LayoutSettings) -> list[Grid]:
     """The tables the ruling lines of a page draw, top to bottom (single cells are frames, not tables)."""
-    horizontal, vertical = _merged(ruling.horizontal), _merged(ruling.vertical)
-    grids = [_grid(_closed(h, v), v) for h, v in _touching_groups(horizontal, vertical)]
+    horizontal, vertical = _merged(ruling.horizontal, settings), _merged(ruling.vertical, settings)
+    touch = settings.touch_tolerance
+    grids = [_grid(_closed(h, v, touch), v, touch) for h, v in _touching_groups(horizontal, vertical, touch)]
     return sorted((g for g in grids if len(g.spans) > 1), key=lambda g: g.ys[0])
 
 
-def _closed(horizontal: list[Segment], vertical: list[Segment]) -> list[Segment]:
+def _closed(horizontal: list[Segment], vertical: list[Segment], touch: float) -> list[Segment]:
     """A table's horizontal lines, with a line across its top or bottom where its column lines run on past the
     first or last drawn one.
 
     A browser that breaks a row over two pages draws no border where it cuts
     the row: the row's column lines run to the page's margin, open. Closing
     the row there keeps its text inside the table, and the stitching joins
-    its two halves.
+    its two halves. A line runs on when it reaches past by more than ``touch``.
     """
     top, bottom = min(s[1] for s in vertical), max(s[2] for s in vertical)
     left, right = min(s[0] for s in vertical), max(s[0] for s in vertical)
     first, last = min(s[0] for s in horizontal), max(s[0] for s in horizontal)
-    closing = [(y, left, right) for y, beyond in ((top, first - top), (bottom, bottom - last)) if beyond > _TOUCH]
+    closing = [(y, left, right) for y, beyond in ((top, first - top), (bottom, bottom - last)) if beyond > touch]
     return sorted(horizontal + closing) if closing else horizontal
 
 
-def _merged(segments: list[Segment]) -> list[Segment]:
+def _merged(segments: list[Segment], settings: LayoutSettings) -> list[Segment]:
     """Segments snapped to shared positions and joined where they (nearly) meet, short ones dropped."""
+    snap, join, min_length = settings.snap_tolerance, settings.join_tolerance, settings.edge_min_length
     snapped: list[Segment] = []
     cluster: list[Segment] = []
     for segment in sorted(segments):
-        if cluster and segment[0] - cluster[-1][0] > _SNAP:
+        if cluster and segment[0] - cluster[-1][0] > snap:
             snapped.extend(_snap(cluster))
             cluster = []
         cluster.append(segment)
     snapped.extend(_snap(cluster))
     joined: list[Segment] = []
     for position, start, end in sorted(snapped):
-        if joined and joined[-1][0] == position and start <= joined[-1][2] + _JOIN:
+        if joined and joined[-1][0] == position and start <= joined[-1][2] + join:
             joined[-1] = (position, joined[-1][1], max(joined[-1][2], end))
         else:
             joined.append((position, start, end))
-    return [s for s in joined if s[2] - s[1] >= _MIN_LENGTH]
+    return [s for s in joined if s[2] - s[1] >= min_length]
 
 
 def _snap(cluster: list[Segment]) -> list[Segment]:
@@ -117,8 +114,10 @@ def _snap(cluster: list[Segment]) -> list[Segment]:
     return [(position, start, end) for _, start, end in cluster]
 
 
-def _touching_groups(horizontal: list[Segment], vertical: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
-    """Horizontal and vertical lines split into groups of lines that touch (one group per table).
+def _touching_groups(horizontal: list[Segment], vertical: list[Segment], touch: float
+                     ) -> list[tuple[list[Segment], list[Segment]]]:
+    """Horizontal and vertical lines split into groups of lines that touch (come within ``touch``: one group
+    per table).
 
     ``horizontal`` comes sorted by height (from :func:`_merged`), so the lines
     a vertical line may touch are found by bisection.
@@ -134,9 +133,9 @@ def _touching_groups(horizontal: list[Segment], vertical: list[Segment]) -> list
     heights = [y for y, _, _ in horizontal]
     for j, (x, top, bottom) in enumerate(vertical, start=len(horizontal)):
         root = find(j)
-        for i in range(bisect_left(heights, top - _TOUCH), bisect_right(heights, bottom + _TOUCH)):
+        for i in range(bisect_left(heights, top - touch), bisect_right(heights, bottom + touch)):
             _, left, right = horizontal[i]
-            if left - _TOUCH <= x <= right + _TOUCH:
+            if left - touch <= x <= right + touch:
                 parent[find(i)] = root
     groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
     for i, segment in enumerate(horizontal + vertical):
@@ -144,24 +143,26 @@ def _touching_groups(horizontal: list[Segment], vertical: list[Segment]) -> list
     return [(h, v) for h, v in groups.values() if len(h) >= 2 and len(v) >= 2]
 
 
-def _positions(values: list[float]) -> list[float]:
+def _positions(values: list[float], touch: float) -> list[float]:
+    """Distinct positions: values within ``touch`` of the one before are the same line."""
     out: list[float] = []
     for value in sorted(values):
-        if not out or value - out[-1] > _TOUCH:
+        if not out or value - out[-1] > touch:
             out.append(value)
     return out
 
 
-def _coverage(lines: list[float], segments: list[Segment]) -> list[list[tuple[float, float]]]:
-    """For each line position, the stretches drawn along it (``segments`` sorted by position)."""
+def _coverage(lines: list[float], segments: list[Segment], touch: float) -> list[list[tuple[float, float]]]:
+    """For each line position, the stretches drawn along it (``segments`` sorted by position, within ``touch``
+    of it)."""
     positions = [position for position, _, _ in segments]
     return [[(start, end) for _, start, end in
-             segments[bisect_left(positions, line - _TOUCH):bisect_right(positions, line + _TOUCH)]]
+             segments[bisect_left(positions, line - touch):bisect_right(positions, line + touch)]]
             for line in lines]
 
 
-def _drawn(stretches: list[tuple[float, float]], points: list[float]) -> list[bool]:
-    """For each of the ``points``, whether a stretch (give or take the touch tolerance) covers it.
+def _drawn(stretches: list[tuple[float, float]], points: list[float], touch: float) -> list[bool]:
+    """For each of the ``points``, whether a stretch (give or take ``touch``) covers it.
 
     The stretches are joined where they overlap, then each point is looked up
     by bisection among their ends.
@@ -169,29 +170,29 @@ def _drawn(stretches: list[tuple[float, float]], points: list[float]) -> list[bo
     starts: list[float] = []
     ends: list[float] = []
     for start, end in sorted(stretches):
-        if ends and start - _TOUCH <= ends[-1]:
-            ends[-1] = max(ends[-1], end + _TOUCH)
+        if ends and start - touch <= ends[-1]:
+            ends[-1] = max(ends[-1], end + touch)
         else:
-            starts.append(start - _TOUCH)
-            ends.append(end + _TOUCH)
+            starts.append(start - touch)
+            ends.append(end + touch)
     count = len(ends)
     return [(k := bisect_left(ends, point)) < count and starts[k] <= point for point in points]
 
 
-def _grid(horizontal: list[Segment], vertical: list[Segment]) -> Grid:
+def _grid(horizontal: list[Segment], vertical: list[Segment], touch: float) -> Grid:
     """Slots between the lines, joined where no line separates them, as cells on the true grid.
 
     Cells are read as rectangles straight off the lines where the grid is
     that simple (it nearly always is); otherwise slots are joined one by one.
     """
-    xs = _positions([s[0] for s in vertical])
-    ys = _positions([s[0] for s in horizontal])
+    xs = _positions([s[0] for s in vertical], touch)
+    ys = _positions([s[0] for s in horizontal], touch)
     rows, cols = len(ys) - 1, len(xs) - 1
     mid_y = [(ys[r] + ys[r + 1]) / 2 for r in range(rows)]
     mid_x = [(xs[c] + xs[c + 1]) / 2 for c in range(cols)]
     # v_drawn[c][r]: the column line c is drawn beside row r; h_drawn[r][c]: the row line r above column c.
-    v_drawn = [_drawn(stretches, mid_y) for stretches in _coverage(xs, vertical)]
-    h_drawn = [_drawn(stretches, mid_x) for stretches in _coverage(ys, horizontal)]
+    v_drawn = [_drawn(stretches, mid_y, touch) for stretches in _coverage(xs, vertical, touch)]
+    h_drawn = [_drawn(stretches, mid_x, touch) for stretches in _coverage(ys, horizontal, touch)]
     spans = _rectangles(v_drawn, h_drawn, rows, cols)
     if spans is None:
         spans = _components(v_drawn, h_drawn, rows, cols)

@@ -20,17 +20,17 @@ from ...document import Cell, table_from_rows
 from ...values import looks_like_value
 from ...text import clean_text
 from .labels import form_labels, header_labels, is_numbered, label_key
+from .settings import LayoutSettings
 from .tables import Piece
 from .words import join_rows
 
 __all__ = ["stitch"]
 
-#: Cell edges this close (pt) on two pages are the same column line.
-_COLUMN_TOLERANCE = 6.0
 
-
-def stitch(upper: Piece, lower: Piece) -> Piece:
+def stitch(upper: Piece, lower: Piece, settings: LayoutSettings) -> Piece:
     """``lower`` (the top of the next page) appended to ``upper``, cut cells joined.
+
+    Cell edges within ``settings.stitch_tolerance`` on the two pages are one column line.
 
     Pieces read from lines of text (no cell boxes) are joined row by row
     (:func:`.words.join_rows`).
@@ -39,7 +39,7 @@ def stitch(upper: Piece, lower: Piece) -> Piece:
         rows = join_rows(_texts(upper), _texts(lower))
         return Piece(table_from_rows(rows, "").cells, upper.page, None)
     offset = upper.n_rows
-    cells = _common_columns(upper.cells + [_shifted(c, offset) for c in lower.cells])
+    cells = _common_columns(upper.cells + [_shifted(c, offset) for c in lower.cells], settings.stitch_tolerance)
     ending = {(c.col, c.colspan): i for i, c in enumerate(cells[: len(upper.cells)]) if c.row + c.rowspan == offset}
     first_row = [j for j in range(len(upper.cells), len(cells)) if cells[j].row == offset]
     pairs = _continued_labels(cells, ending, first_row)
@@ -77,19 +77,19 @@ def _least_sure(*confidences: float | None) -> float | None:
     return min((c for c in confidences if c is not None), default=None)
 
 
-def _common_columns(cells: list[Cell]) -> list[Cell]:
-    """Cells re-laid on one column grid drawn from all their x edges."""
+def _common_columns(cells: list[Cell], tolerance: float) -> list[Cell]:
+    """Cells re-laid on one column grid drawn from all their x edges (edges within ``tolerance`` are one)."""
     xs: list[float] = []
     for x in sorted(v for c in cells if c.bbox for v in (c.bbox[0], c.bbox[2])):
-        if not xs or x - xs[-1] > _COLUMN_TOLERANCE:
+        if not xs or x - xs[-1] > tolerance:
             xs.append(x)
     out = []
     for c in cells:
         if c.bbox is None:
             out.append(c)
             continue
-        first = bisect_left(xs, c.bbox[0] - _COLUMN_TOLERANCE)
-        span = max(1, bisect_left(xs, c.bbox[2] - _COLUMN_TOLERANCE) - first)
+        first = bisect_left(xs, c.bbox[0] - tolerance)
+        span = max(1, bisect_left(xs, c.bbox[2] - tolerance) - first)
         out.append(c if (first, span) == (c.col, c.colspan) else c._replace(col=first, colspan=span))
     return out
 

@@ -40,6 +40,7 @@ from ...template import (
 from ...values import looks_like_value
 from .labels import column_labels, form_labels, headings, is_numbered, label_key
 from .geometry import Char
+from .settings import LayoutSettings
 
 __all__ = ["Flow", "join_rows", "word_end", "words_to_flow"]
 
@@ -47,31 +48,8 @@ __all__ = ["Flow", "join_rows", "word_end", "words_to_flow"]
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 #: Characters of a vertical label sit alone (or two, "三、") on their lines.
 _VERTICAL_FRAGMENT = 2
-#: A label line longer than this, or one holding a full stop, is running text.
-_MAX_LABEL = 60
-#: A run of lines is a table when it holds this many rows with numbers...
-_MIN_VALUE_ROWS = 2
-#: ...or the one row of the appeals table.
+#: How many numbers the appeals table's one row holds: a run of lines with such a row is a table.
 _APPEAL_VALUES = len(APPEAL_GROUPS) * len(APPEAL_RESULTS)
-#: Baselines closer than this (in typical word heights) are one line's.
-_SAME_BASELINE = 0.2
-#: A line of labels belongs with a line of numbers it overlaps by this much (in typical word heights).
-_OVERLAP = 0.3
-#: Pieces of one label print closer than this (in typical word heights); cells are further apart.
-_SAME_WORD = 0.3
-#: Digits of one number print closer than this.
-_SAME_NUMBER = 0.8
-#: Full-width digits of one number print closer than this (in glyph widths: they are set an em apart).
-_SAME_WIDE_NUMBER = 1.6
-#: A label fragment starting this far (in character heights) left of a row's label is not its continuation
-#: but a group label printed down the side.
-_INDENT = 1.5
-#: At most this many numbers of a row wrap in their cells (the totals).
-_MAX_WRAPPED = 2
-#: Pieces of a number wrapped in its cell and centred on its row print within this many typical heights of the row.
-_WRAP_REACH = 2.5
-#: Extents of numbers closer than this (pt) are one column.
-_COLUMN_SLACK = 1.0
 
 Flow = list[str | list[list[str]]]
 #: A line of words, left to right.
@@ -96,24 +74,25 @@ class _Row:
         return len(self.cells) + len(self.values)
 
 
-def words_to_flow(words: list[Char], is_furniture: Callable[[str], object]) -> Flow:
+def words_to_flow(words: list[Char], is_furniture: Callable[[str], object], settings: LayoutSettings) -> Flow:
     """A page's words (:func:`.layout.page_words`) as running text and tables.
 
     Words on one line make a line, so a row comes together however its
     cells were written, and blank cells keep their columns. The first and
     last lines are left out when they ``is_furniture`` (page numbers): a page
     number under a table would be read as a row of it. Only those: a row of
-    a table may look like a page number ("0 0").
+    a table may look like a page number ("0 0"). How far apart words may
+    print and still be one line, one word or one column is ``settings``'.
     """
-    lines = _words_to_lines(words)
+    lines = _words_to_lines(words, settings)
     while lines and is_furniture(_text(lines[-1])):
         lines.pop()
     while lines and is_furniture(_text(lines[0])):
         lines.pop(0)
-    return _lines_to_flow(lines)
+    return _lines_to_flow(lines, settings)
 
 
-def _words_to_lines(words: list[Char]) -> list[Line]:
+def _words_to_lines(words: list[Char], settings: LayoutSettings) -> list[Line]:
     """Words grouped into the lines of a table's rows, top to bottom.
 
     Words on one baseline make a line. A label prints a little off the
@@ -129,7 +108,7 @@ def _words_to_lines(words: list[Char]) -> list[Line]:
         return []
     heights = sorted(w.bottom - w.top for w in words)
     typical = heights[len(heights) // 2]
-    lines = _join_centred_wraps(_baseline_lines(words, _SAME_BASELINE * typical), typical)
+    lines = _join_centred_wraps(_baseline_lines(words, settings.same_baseline * typical), typical, settings)
     rows = [line for line in lines if _is_numbers(line)]
     joined: dict[int, Line] = {id(row): list(row) for row in rows}
     out: list[Line] = []
@@ -138,63 +117,67 @@ def _words_to_lines(words: list[Char]) -> list[Line]:
             out.append(joined[id(line)])
             continue
         host = max(rows, key=lambda row: _overlap(line, row, typical), default=None)
-        if host is not None and _overlap(line, host, typical) >= _OVERLAP * typical:
+        if host is not None and _overlap(line, host, typical) >= settings.label_overlap * typical:
             joined[id(host)].extend(line)
         else:
             out.append(list(line))
-    return [_join_touching([w for stack in _stacks(sorted(line, key=lambda w: w.top)) for w in stack], typical)
-            for line in out]
+    return [_join_touching([w for stack in _stacks(sorted(line, key=lambda w: w.top)) for w in stack], typical,
+                           settings) for line in out]
 
 
-def _join_centred_wraps(lines: list[Line], typical: float) -> list[Line]:
+def _join_centred_wraps(lines: list[Line], typical: float, settings: LayoutSettings) -> list[Line]:
     """Numbers wrapped in narrow cells and centred on their row put back together on the row's line.
 
     A wrapped number prints its pieces one above the other in its column
     ("１" / "１" / "２" for 112), the row's other cells on the line through
     its middle: lines of nothing but such pieces right above the row, and
     lines right under it whose pieces start where those above start
-    (``_COLUMN_SLACK``). Each such column's pieces, the row's own piece among
-    them, make one number of the row. Lines are taken from within
-    ``_WRAP_REACH`` typical heights of the row, and only when every column
+    (``settings.column_slack``). Each such column's pieces, the row's own piece
+    among them, make one number of the row. Lines are taken from within
+    ``settings.wrap_reach`` typical heights of the row, and only when every column
     has pieces on both sides of it.
     """
     consumed: set[int] = set()
     joined: dict[int, Line] = {}
     for r, row in enumerate(lines):
-        if r in consumed or _is_wrap_piece(row):
+        if r in consumed or _is_wrap_piece(row, settings):
             continue
-        above = _wrap_run(lines, r, -1, consumed, typical)
-        below = _wrap_run(lines, r, 1, consumed, typical)
-        stacked = _stacked_row(row, [lines[k] for k in above], [lines[k] for k in below]) if above else None
+        above = _wrap_run(lines, r, -1, consumed, typical, settings)
+        below = _wrap_run(lines, r, 1, consumed, typical, settings)
+        stacked = _stacked_row(row, [lines[k] for k in above], [lines[k] for k in below],
+                               settings) if above else None
         if stacked is not None:
             joined[r], used = stacked
             consumed.update(above, below[:used])
     return [joined.get(k, line) for k, line in enumerate(lines) if k not in consumed]
 
 
-def _is_wrap_piece(line: Line) -> bool:
-    """A line of at most ``_MAX_WRAPPED`` numbers alone: pieces of numbers wrapped in their cells."""
-    return len(line) <= _MAX_WRAPPED and all(looks_like_value(w.text) for w in line)
+def _is_wrap_piece(line: Line, settings: LayoutSettings) -> bool:
+    """A line of at most ``settings.max_wrapped`` numbers alone: pieces of numbers wrapped in their cells."""
+    return len(line) <= settings.max_wrapped and all(looks_like_value(w.text) for w in line)
 
 
-def _wrap_run(lines: list[Line], row: int, step: int, consumed: set[int], typical: float) -> list[int]:
+def _wrap_run(lines: list[Line], row: int, step: int, consumed: set[int], typical: float,
+              settings: LayoutSettings) -> list[int]:
     """The lines of wrapped pieces next to a row, going up (``step`` -1) or down (1), nearest first."""
     run: list[int] = []
     k = row + step
-    while 0 <= k < len(lines) and k not in consumed and _is_wrap_piece(lines[k]) \
-            and abs(lines[k][0].baseline - lines[row][0].baseline) <= _WRAP_REACH * typical:
+    while 0 <= k < len(lines) and k not in consumed and _is_wrap_piece(lines[k], settings) \
+            and abs(lines[k][0].baseline - lines[row][0].baseline) <= settings.wrap_reach * typical:
         run.append(k)
         k += step
     return run
 
 
-def _stacked_row(row: Line, above: list[Line], below: list[Line]) -> tuple[Line, int] | None:
+def _stacked_row(row: Line, above: list[Line], below: list[Line], settings: LayoutSettings
+                 ) -> tuple[Line, int] | None:
     """``row`` with the numbers its wrapped pieces make, and how many of the ``below`` lines it took; None when
     the pieces are not each column's top and bottom."""
+    slack = settings.column_slack
     columns: list[list[Char]] = [[w] for line in reversed(above) for w in line]
     used = 0
     for line in below:
-        homes = [next((c for c in columns if abs(c[0].x0 - w.x0) <= _COLUMN_SLACK), None) for w in line]
+        homes = [next((c for c in columns if abs(c[0].x0 - w.x0) <= slack), None) for w in line]
         if any(home is None for home in homes):
             break
         for word, home in zip(line, homes):
@@ -202,7 +185,7 @@ def _stacked_row(row: Line, above: list[Line], below: list[Line]) -> tuple[Line,
         used += 1
     if any(len(column) < 2 for column in columns):
         return None
-    middles = [[w for w in row if looks_like_value(w.text) and abs(w.x0 - column[0].x0) <= _COLUMN_SLACK]
+    middles = [[w for w in row if looks_like_value(w.text) and abs(w.x0 - column[0].x0) <= slack]
                for column in columns]
     taken = {id(w) for middle in middles for w in middle}
     numbers = [_stacked_number(sorted(column + middle, key=lambda w: w.baseline), row[0].baseline)
@@ -251,7 +234,7 @@ def word_end(word: Char) -> float:
     return word.x0 + (word.x1 - word.x0) * len(word.text)
 
 
-def _join_touching(line: Line, typical: float) -> Line:
+def _join_touching(line: Line, typical: float, settings: LayoutSettings) -> Line:
     """Words of a line closer than a fraction of a character joined (a word's pieces stacked above it too).
 
     Numbers join across a wider gap than labels: full-width digits are set
@@ -259,7 +242,7 @@ def _join_touching(line: Line, typical: float) -> Line:
     """
     joined: Line = []
     for word in line:
-        if joined and word.x0 - word_end(joined[-1]) <= _join_gap(joined[-1], word, typical):
+        if joined and word.x0 - word_end(joined[-1]) <= _join_gap(joined[-1], word, typical, settings):
             last = joined[-1]
             width = (word_end(word) - last.x0) / len(last.text + word.text)
             joined[-1] = last._replace(text=last.text + word.text, x1=last.x0 + width)
@@ -268,17 +251,17 @@ def _join_touching(line: Line, typical: float) -> Line:
     return joined
 
 
-def _join_gap(left: Char, right: Char, typical: float) -> float:
+def _join_gap(left: Char, right: Char, typical: float, settings: LayoutSettings) -> float:
     """How far apart (pt) two pieces of a line may print and still be one word.
 
     Full-width digits are set an em apart, about twice their glyphs' width,
     which is all a piece tells of its width.
     """
     if not looks_like_value(left.text + right.text):
-        return _SAME_WORD * typical
+        return settings.same_word * typical
     if _is_wide(left.text[-1]) and _is_wide(right.text[0]):
-        return _SAME_WIDE_NUMBER * (right.x1 - right.x0)
-    return _SAME_NUMBER * typical
+        return settings.same_wide_number * (right.x1 - right.x0)
+    return settings.same_number * typical
 
 
 def _is_wide(char: str) -> bool:
@@ -289,7 +272,7 @@ def _text(line: Line) -> str:
     return " ".join(word.text for word in line)
 
 
-def _lines_to_flow(lines: list[Line]) -> Flow:
+def _lines_to_flow(lines: list[Line], settings: LayoutSettings) -> Flow:
     """Lines as running text and runs of table lines, each run read as a table (or text, if it is none)."""
     flow: Flow = []
     run: list[Line] = []
@@ -297,20 +280,20 @@ def _lines_to_flow(lines: list[Line]) -> Flow:
         if not line:
             continue
         text = _text(line)
-        if _is_running_text(text, line):
-            flow.extend(_run_to_flow(run))
+        if _is_running_text(text, line, settings):
+            flow.extend(_run_to_flow(run, settings))
             run = []
             flow.append(text)
         else:
             run.append(line)
-    flow.extend(_run_to_flow(run))
+    flow.extend(_run_to_flow(run, settings))
     return flow
 
 
-def _is_running_text(text: str, line: Line) -> bool:
+def _is_running_text(text: str, line: Line, settings: LayoutSettings) -> bool:
     """A sentence or a section heading, which a table never holds (a heading never ends in numbers)."""
     key = label_key(text)
-    if "。" in text or len(key) > _MAX_LABEL or any(key.startswith(h) for h in headings()):
+    if "。" in text or len(key) > settings.max_label or any(key.startswith(h) for h in headings()):
         return True
     return (len(key) > _VERTICAL_FRAGMENT and bool(_SECTION.match(key)) and not _split(line)[2]
             and not any(key.startswith(label) or label.startswith(key) for label in form_labels()))
@@ -348,7 +331,7 @@ def _starts_label(text: str) -> bool:
         label.startswith(text) or (len(label) > _VERTICAL_FRAGMENT and text.startswith(label)) for label in form_labels())
 
 
-def _run_to_flow(run: list[Line]) -> Flow:
+def _run_to_flow(run: list[Line], settings: LayoutSettings) -> Flow:
     """A run of label-ish lines: one table if it holds enough rows with numbers, else running text.
 
     Lines without numbers wait until a line with numbers says whether they
@@ -371,24 +354,24 @@ def _run_to_flow(run: list[Line]) -> Flow:
             pending = []
             continue
         if not values:
-            continued = _continuation(label, rows[-1]) if rows and rows[-1].cells and rows[-1].values \
+            continued = _continuation(label, rows[-1], settings) if rows and rows[-1].cells and rows[-1].values \
                 and not fragment and not pending else []
             if continued:
                 rows[-1].cells[0] += _key(continued)
             pending.extend(part for part in (fragment, [w for w in label if w not in continued]) if part)
             continue
-        if not label and not fragment and not pending and rows and _wrapped_digits(values, rows[-1].values):
-            rows[-1].values = [_finish_number(upper, values) for upper in rows[-1].values]
+        if not label and not fragment and not pending and rows and _wrapped_digits(values, rows[-1].values, settings):
+            rows[-1].values = [_finish_number(upper, values, settings) for upper in rows[-1].values]
             continue
         if fragment:
             pending.append(fragment)
-        if label and pending and _starts_row(_key(pending[-1])) and _beside(label, pending[-1][0].x0):
+        if label and pending and _starts_row(_key(pending[-1])) and _beside(label, pending[-1][0].x0, settings):
             pending.insert(len(pending) - 1, label)
             label = []
         start = next((i for i in range(len(pending) - 1, -1, -1) if _starts_label(_key(pending[i]))), len(pending))
         if (label and _starts_label(_key(label))) or (
                 not label and all(w.text in column_labels() for part in pending[start:] for w in part)) \
-                or any(_over(w, values[0]) for part in pending[start:] for w in part):
+                or any(_over(w, values[0], settings) for part in pending[start:] for w in part):
             start = len(pending)
         rows.extend(_label_rows(pending[:start]))
         text = "".join(_key(part) for part in pending[start:]) + _key(label)
@@ -396,7 +379,7 @@ def _run_to_flow(run: list[Line]) -> Flow:
         rows.append(_Row([text] if text else [], values, x0))
         pending = []
     rows.extend(_label_rows(pending))
-    return [_place(_join_side_labels(rows))] if _is_table(rows) else [_text(line) for line in run]
+    return [_place(_join_side_labels(rows), settings)] if _is_table(rows, settings) else [_text(line) for line in run]
 
 
 def _join_side_labels(rows: list[_Row]) -> list[_Row]:
@@ -424,27 +407,27 @@ def _side_piece(row: _Row) -> str:
     return row.cells[0] if len(row.cells) == 1 and not row.values and not row.blank else ""
 
 
-def _wrapped_digits(lower: Line, upper: Line) -> bool:
+def _wrapped_digits(lower: Line, upper: Line, settings: LayoutSettings) -> bool:
     """Whether a line of numbers alone is the end of numbers wrapped in narrow cells of the row above
     ("14" / "8" in the total column): each starts where a number of two digits or more above starts.
     """
-    return len(lower) <= _MAX_WRAPPED and all(
-        any(abs(v.x0 - u.x0) <= _COLUMN_SLACK and len(u.text) > 1 for u in upper) for v in lower)
+    return len(lower) <= settings.max_wrapped and all(
+        any(abs(v.x0 - u.x0) <= settings.column_slack and len(u.text) > 1 for u in upper) for v in lower)
 
 
-def _finish_number(upper: Char, lower: Line) -> Char:
-    rest = "".join(v.text for v in lower if abs(v.x0 - upper.x0) <= _COLUMN_SLACK)
+def _finish_number(upper: Char, lower: Line, settings: LayoutSettings) -> Char:
+    rest = "".join(v.text for v in lower if abs(v.x0 - upper.x0) <= settings.column_slack)
     return upper._replace(text=upper.text + rest)
 
 
-def _over(word: Char, number: Char) -> bool:
+def _over(word: Char, number: Char, settings: LayoutSettings) -> bool:
     """Whether a word prints over a row's first number rather than beside it (a column's header, not a label)."""
-    return word.x0 >= number.x0 - _INDENT * (word.bottom - word.top)
+    return word.x0 >= number.x0 - settings.indent * (word.bottom - word.top)
 
 
-def _beside(label: Line, x0: float) -> bool:
+def _beside(label: Line, x0: float, settings: LayoutSettings) -> bool:
     """Whether a label prints left of where a row's label starts (at ``x0``): a group label down the side."""
-    return label[0].x0 < x0 - _INDENT * _height(label)
+    return label[0].x0 < x0 - settings.indent * _height(label)
 
 
 def _starts_row(text: str) -> bool:
@@ -464,7 +447,7 @@ def _row_labels() -> frozenset[str]:
     return frozenset(label_key(v) for label in rows for v in label.variants) - column_labels()
 
 
-def _continuation(label: Line, row: _Row) -> Line:
+def _continuation(label: Line, row: _Row, settings: LayoutSettings) -> Line:
     """The words of a line that finish a row's wrapped label: those not left of where the label starts (nor over
     its numbers: a header repeated below).
 
@@ -473,13 +456,13 @@ def _continuation(label: Line, row: _Row) -> Line:
     "4.保护第三方合法权" when printed under it).
     """
     end = row.values[0].x0 if row.values else math.inf
-    words = [w for w in label if not _beside([w], row.x0) and not w.x0 >= end]
+    words = [w for w in label if not _beside([w], row.x0, settings) and not w.x0 >= end]
     text = _key(words)
     placed = bool(words) and not math.isnan(row.x0)
     return words if (len(text) > _VERTICAL_FRAGMENT or placed) and not _starts_label(text) else []
 
 
-def _place(rows: list[_Row]) -> list[list[str]]:
+def _place(rows: list[_Row], settings: LayoutSettings) -> list[list[str]]:
     """Rows of cell texts, each number in the column it prints under.
 
     Columns are taken per block of rows under one header (the active table
@@ -492,8 +475,8 @@ def _place(rows: list[_Row]) -> list[list[str]]:
     placed: list[list[str]] = []
     for block in _blocks(rows):
         values = [v for row in block for v in row.values]
-        columns = _columns([(v.x0, word_end(v)) for v in values])
-        heads = _columns(_head_spans(block))
+        columns = _columns([(v.x0, word_end(v)) for v in values], settings)
+        heads = _columns(_head_spans(block), settings)
         if len(heads) > len(columns) and all(_fits(row.values, heads) for row in block):
             columns = heads
         placed.extend(row.cells + (_slots(row.values, columns) if row.values or row.blank else []) for row in block)
@@ -542,11 +525,12 @@ def _blocks(rows: list[_Row]) -> list[list[_Row]]:
     return blocks
 
 
-def _columns(spans: list[Span]) -> list[Span]:
-    """Overlapping spans merged into columns, left to right (numbers of one column overlap however aligned)."""
+def _columns(spans: list[Span], settings: LayoutSettings) -> list[Span]:
+    """Overlapping spans (or nearly: within ``settings.column_slack``) merged into columns, left to right
+    (numbers of one column overlap however aligned)."""
     columns: list[Span] = []
     for x0, x1 in sorted(spans):
-        if columns and x0 <= columns[-1][1] + _COLUMN_SLACK:
+        if columns and x0 <= columns[-1][1] + settings.column_slack:
             columns[-1] = (columns[-1][0], max(columns[-1][1], x1))
         else:
             columns.append((x0, x1))
@@ -621,11 +605,11 @@ def _is_label_start(text: str) -> bool:
     return any(label.startswith(text) for label in form_labels())
 
 
-def _is_table(rows: list[_Row]) -> bool:
+def _is_table(rows: list[_Row], settings: LayoutSettings) -> bool:
     """Rows make a table when several hold numbers, or one is a row of the form (the appeals row has no label;
     a numbered label counts when it is the form's whole label, "四、结转下年度继续办理", not a heading's start)."""
     with_values = [row for row in rows if len(row) > 1 or row.values]
-    return (len(with_values) >= _MIN_VALUE_ROWS
+    return (len(with_values) >= settings.min_value_rows
             or any(len(row) >= _APPEAL_VALUES for row in with_values)
             or any(row.cells and (row.cells[0] in form_labels()
                                   or (_starts_label(row.cells[0]) and not is_numbered(row.cells[0])))

@@ -29,6 +29,7 @@ from .template import (
     TABLES,
     TEMPLATES,
     Relation,
+    cell_sum,
     column_label,
     due_template,
     expected_keys,
@@ -36,6 +37,7 @@ from .template import (
     relations,
     row_label,
 )
+from .settle import is_unsure
 from .text import compact
 
 if TYPE_CHECKING:
@@ -68,6 +70,7 @@ def check(record: Record, document: Document, metadata: Metadata, located: Locat
         *_blank_cells(record),
         *_merged_cells(record),
         *_unreadable_cells(record),
+        *_settled_cells(record),
         *_low_confidence(record, located),
         *_arithmetic(record),
         *_template_outdated(record, metadata),
@@ -177,6 +180,16 @@ def _unreadable_cells(record: Record) -> Iterator[Finding]:
                               f"“{column_label(table, key)}”单元格内容“{prov.raw.strip()}”不是数字（{prov.where}）")
 
 
+def _settled_cells(record: Record) -> Iterator[Finding]:
+    """OCR_SETTLED: a cell OCR read two ways whose one reading the sums it is in settled (:mod:`.settle`)."""
+    for table, values in record.tables.items():
+        for key, prov in record.provenance.get(table, {}).items():
+            if values.get(key) is not None and is_unsure(prov.raw):
+                yield Finding("OCR_SETTLED", table, (key,),
+                              f"“{column_label(table, key)}”识别为“{prov.raw.strip()}”，取 {_fmt(values[key])}："
+                              f"所在的勾稽关系只在此值下成立（{prov.where}），请对照原件核对")
+
+
 def _low_confidence(record: Record, located: Located | None) -> Iterator[Finding]:
     """One finding per table naming the values OCR read and accepted with low confidence, with how sure the
     recogniser was of each; a cell not read as a number is CELL_UNREADABLE already."""
@@ -216,7 +229,7 @@ def _relation_finding(relation: Relation, values: dict[str, Value]) -> Finding |
         blank = _total_blank(values.get(relation.left[0]), [values.get(k) for k in relation.right])
         if blank:
             return Finding("TOTAL_BLANK", relation.table, _cells(relation), f"{relation.description}；{blank}，无法核对")
-    return None if _sum(values, relation.left) == _sum(values, relation.right) else _unequal(relation, values)
+    return None if relation.holds(values) else _unequal(relation, values)
 
 
 def _cells(relation: Relation) -> tuple[str, ...]:
@@ -240,11 +253,6 @@ def _total_blank(total: Value, parts: list[Value]) -> str | None:
     return None
 
 
-def _sum(values: dict[str, Value], keys: tuple[str, ...]) -> int | float:
-    """The sum of the cells, blank read as 0 (in C: this runs for every relation of every report)."""
-    return sum(filter(None, map(values.get, keys)))
-
-
 def _label_within(table: str, keys: tuple[str, ...]) -> Callable[[str], str]:
     """How to name a cell in a message: by its row alone when all the cells share one column."""
     if len({k.rpartition(".")[2] for k in keys}) == 1:
@@ -262,13 +270,13 @@ def _terms(values: dict[str, Value], keys: tuple[str, ...], label: Callable[[str
         return _labelled(values, keys, label)
     if len(keys) > _TERMS_IN_ORDER:
         return _labelled(values, tuple(k for k in keys if values.get(k)), label) or "0"
-    return f"{' + '.join(_fmt(values.get(k) or 0) for k in keys)} = {_fmt(_sum(values, keys))}"
+    return f"{' + '.join(_fmt(values.get(k) or 0) for k in keys)} = {_fmt(cell_sum(values, keys))}"
 
 
 def _labelled(values: dict[str, Value], keys: tuple[str, ...], label: Callable[[str], str]) -> str:
     """"（一）予以公开 6 + … = 26": cells with their labels, and their sum if several."""
     terms = " + ".join(f"{label(k)} {_fmt(values.get(k) or 0)}" for k in keys)
-    return terms if len(keys) <= 1 else f"{terms} = {_fmt(_sum(values, keys))}"
+    return terms if len(keys) <= 1 else f"{terms} = {_fmt(cell_sum(values, keys))}"
 
 
 def _fmt(number: int | float) -> str:
@@ -374,7 +382,7 @@ def _claim_findings(claim: NarrativeClaim, clause: str, values: dict[str, Value]
             continue
         stated = int(match.group(1))
         readings = [r for r in claim.readings if all(values.get(k) is not None for k in r)]
-        if not readings or any(_sum(values, r) == stated for r in readings):
+        if not readings or any(cell_sum(values, r) == stated for r in readings):
             continue
         keys = tuple(dict.fromkeys(k for r in readings for k in r))
         message = _narrative_message(claim.table, match[0], stated, readings, values)

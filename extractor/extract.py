@@ -19,6 +19,7 @@ from .metadata import describe, has_report_title
 from .readers import read_bytes, read_document
 from .readers.settings import ReadSettings
 from .record import Provenance, Record, Value
+from .settle import settle
 from .template import all_keys, unit_of
 from .trace import Trace
 from .values import parse_value
@@ -71,6 +72,7 @@ def extract_document(document: Document, source: dict, settings: LocateSettings 
     """Extract the record of a document already read (``trace``: fill it with the locator's steps)."""
     located = locate(document, settings, trace)
     tables, provenance = located_to_tables(located)
+    tables = settle(tables, provenance)
     meta = describe(document)
     record = Record(
         source=source,

@@ -34,6 +34,7 @@ __all__ = [
     "table_spec",
     "Sum",
     "SUMS",
+    "cell_sum",
     "CarryOver",
     "StockFlow",
     "CARRY_OVER",
@@ -528,6 +529,15 @@ class Relation:
     @property
     def is_total(self) -> bool:
         return len(self.left) == 1
+
+    def holds(self, values: Mapping[str, int | float | None]) -> bool:
+        """Whether the sum holds in ``values``."""
+        return cell_sum(values, self.left) == cell_sum(values, self.right)
+
+
+def cell_sum(values: Mapping[str, int | float | None], keys: tuple[str, ...]) -> int | float:
+    """The sum of the cells, blank read as 0 (in C: this runs for every relation of every report)."""
+    return sum(filter(None, map(values.get, keys)))
 
 
 @dataclass(frozen=True)

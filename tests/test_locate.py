@@ -1,5 +1,10 @@
 """The locator: labels to keys, whatever the layout drift."""
+import json
+
+from conftest import SAMPLES, expected_path
+
 from extractor.document import Document, Paragraph, table_from_rows
+from extractor.extract import extract_file
 from extractor.locate import LocateSettings, align, best_score, locate
 from extractor.text import core_label, normalize_label
 from extractor.template import REQUEST_ROWS
@@ -113,6 +118,16 @@ def test_table_after_a_continuation_note_continues_the_section():
     second = table_from_rows([["信息内容", "本年处理决定数量"], ["行政许可", "4529"]], "table 2", 2)
     doc = Document("t.txt", "txt", [Paragraph(HEADINGS[0]), Paragraph("续表")], [first, second])
     assert locate(doc).tables["active"]["licensing.decisions"].raw == "4529"
+
+
+def test_table_under_a_garbled_heading_goes_by_its_labels(tmp_path):
+    """OCR read the seed's "三、收到和处理政府信息公开申请情况" as below: no heading, yet the table after it
+    prints the requests table's labels, so it does not continue the active table before it."""
+    seed = (SAMPLES / "ganyu-kjj-2024.txt").read_text(encoding="utf-8")
+    garbled = tmp_path / "garbled.txt"
+    garbled.write_text(seed.replace("三、收到和处理政府信息公开申请情况", "、收到相处理政府信息公开中谓用优"), encoding="utf-8")
+    expected = json.loads(expected_path(SAMPLES / "ganyu-kjj-2024.txt").read_text(encoding="utf-8"))
+    assert extract_file(garbled).tables["requests"] == expected["tables"]["requests"]
 
 
 def test_table_under_another_numbered_heading_is_not_standard():

@@ -12,6 +12,7 @@ import pytest
 from conftest import FIXTURES, SAMPLES, expected_path
 
 from extractor import LayoutSettings, OcrSettings, ReadSettings, extract_file
+from extractor.errors import ReaderError
 
 #: g0014's requests table printed without ruling: the total "１４８" wraps in its narrow cell ("１４" / "８").
 NUMBER_WRAPPED = FIXTURES / "pdf" / "unruled" / "number_wrapped_in_its_cell_libreoffice.pdf"
@@ -75,6 +76,7 @@ def test_touch_tolerance_reaches_the_ruling_of_a_real_report():
 
 
 def test_ocr_settings_reach_the_image_reader():
-    """Not enlarged (it is finer than 50 dpi already), the coarse table image is too coarse for its grid."""
-    record = extract_file(TABLE_IMAGE, read_settings=ReadSettings(ocr=OcrSettings(min_dpi=50)))
-    assert "requests" not in record.tables
+    """With an ink threshold no pixel is darker than, the table image's text is not seen: it is refused as an
+    image without text."""
+    with pytest.raises(ReaderError, match="without text"):
+        extract_file(TABLE_IMAGE, read_settings=ReadSettings(ocr=OcrSettings(ink=1)))

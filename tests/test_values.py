@@ -43,7 +43,8 @@ def test_text_that_is_not_a_number_is_unreadable():
     assert parsed.value is None and parsed.unreadable
 
 
-@pytest.mark.parametrize("raw,expected", [("0", True), ("", True), ("12件", True), ("自然人", False)])
+@pytest.mark.parametrize("raw,expected", [("0", True), ("", True), ("12件", True), ("自然人", False),
+                                          ("34≠4", True), ("t≠/", True), ("申请≠人", False)])
 def test_looks_like_value(raw, expected):
     assert looks_like_value(raw) is expected
 
@@ -55,3 +56,8 @@ def test_unit_printed_in_a_header(label, unit):
 
 def test_compact_text_is_nfkc_without_any_whitespace():
     assert compact("洪泽区　人民政府\n２０２４ 年（一）") == "洪泽区人民政府2024年(一)"
+
+
+def test_a_cell_ocr_read_two_ways_is_unreadable_not_a_guess():
+    parsed = parse_value("34≠4")
+    assert parsed.value is None and parsed.unreadable

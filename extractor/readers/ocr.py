@@ -224,8 +224,11 @@ def _checked(path: str, crops: list[np.ndarray], readings: list[Reading], settin
     again = recognise(path, [_binary(crops[i]) for i in unsure])
     checked = [Reading(r.text.strip(), r.confidence) for r in readings]
     for i, second in zip(unsure, again):
-        if _as_digits(second.text) != checked[i].text:
-            checked[i] = checked[i]._replace(text=f"{checked[i].text}{UNSURE}{second.text.strip()}")
+        first = checked[i].text
+        if _as_digits(second.text) != _as_digits(first):
+            checked[i] = checked[i]._replace(text=f"{first}{UNSURE}{second.text.strip()}")
+        elif _NUMBER.match(_as_digits(first)):
+            checked[i] = checked[i]._replace(text=_as_digits(first))
     return checked
 
 
@@ -241,8 +244,8 @@ def _doubtful(reading: Reading, sure: float) -> bool:
 #: A reading this short without a Chinese character is a misread number or mark, not a label.
 _SHORT = 3
 _CJK = re.compile(r"[\u3400-\u9fff]")
-#: Letters the recogniser gives for digits in black and white: a second reading "O" or "1 1" of a first "0"
-#: or "11" agrees with it.
+#: Letters the recogniser gives for digits, and the spaces it puts between wide (full-width) ones: readings
+#: "O" and "0", or "1 1" and "11", agree, on the number.
 _LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", " ": None})
 
 

@@ -6,6 +6,7 @@ the Dask workers). Each step is a module of its own; this one only chains them.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache, partial
 from pathlib import Path
@@ -110,8 +111,9 @@ def located_to_tables(
 
 
 def _ocr_note(confidence: float) -> str:
-    """How a value OCR read says so in its provenance: the method and the recogniser's confidence."""
-    return f"ocr, confidence {confidence:.2f}"
+    """How a value OCR read says so in its provenance: the method and the recogniser's confidence, cut (not
+    rounded) to two places, so that a value named for a confidence below 0.9 never shows "0.90"."""
+    return f"ocr, confidence {math.floor(confidence * 100) / 100:.2f}"
 
 
 #: ``Provenance(raw, label, score, where, note)`` from a tuple of those, without the named

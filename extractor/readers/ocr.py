@@ -281,22 +281,60 @@ _Box = tuple[int, int, int, int]
 def _ink(region: np.ndarray, per_point: float, settings: OcrSettings) -> np.ndarray:
     """The ink of a region (0/1), specks and remnants of ruling left out.
 
-    A speck is smaller both ways than ``settings.speck``; a remnant of a
-    ruling line (a piece the ruling finder missed: a light line the scanner
-    broke up) is a thin mark touching the region's edge. Left in, a remnant
-    would read as "1" or as a dash, a zero that was never printed.
+    The ink's gaps of a pixel or two are closed first: a thin light glyph
+    comes out of the threshold in pieces, each as small as a speck ("1288"
+    read as 288). A speck is smaller both ways than ``settings.speck``, unless it is a
+    minus sign (:func:`_minus_signs`); a remnant of a ruling line (a piece
+    the ruling finder missed: a light line the scanner broke up) is a thin
+    mark touching the region's edge. Left in, a remnant would read as "1" or
+    as a dash, a zero that was never printed.
     """
-    ink = (region < settings.ink).astype(np.uint8)
+    ink = cv2.morphologyEx((region < _ink_level(region, settings.ink)).astype(np.uint8), cv2.MORPH_CLOSE, _BRIDGE)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     left, top, width, height = (stats[:, i] for i in range(4))
     speck = settings.speck * per_point
+    small = (width < speck) & (height < speck)
+    small[_minus_signs(stats, small)] = False
     thin = np.minimum(width, height) <= settings.remnant * per_point
     edge = (left == 0) | (top == 0) | (left + width == region.shape[1]) | (top + height == region.shape[0])
-    dropped = np.flatnonzero(((width < speck) & (height < speck)) | (thin & edge))
+    dropped = np.flatnonzero(small | (thin & edge))
     dropped = dropped[dropped > 0]
     if dropped.size:
         ink[np.isin(labels, dropped)] = 0
     return ink
+
+
+#: Closes gaps this wide (pixels) in the ink: the pieces of one thin glyph are one mark.
+_BRIDGE = np.ones((3, 3), np.uint8)
+#: A region whose darkest pixel is not this much darker (0–255) than its paper holds no ink at all.
+_FAINTEST = 40
+
+
+def _ink_level(region: np.ndarray, ink: int) -> float:
+    """The pixel value below which a region's pixels are ink: ``ink``, or halfway between its paper and its
+    darkest pixel when that is lighter. A light, thin print (a report set in a light serif face, scanned)
+    has digits no darker than 110: at a fixed level only the strokes' cores count, and a "2" keeps its foot
+    alone, a dash."""
+    if region.size == 0:
+        return ink
+    paper, darkest = float(np.median(region)), float(region.min())
+    return ink if paper - darkest < _FAINTEST else max(ink, (paper + darkest) / 2)
+
+
+def _minus_signs(stats: np.ndarray, small: np.ndarray) -> list[int]:
+    """The small marks (of ``stats``, connected components) that are minus signs: flat (``_DASH_RATIO``),
+    just left of a larger mark (within its height) and level with its middle third. At 200 dpi the "-" of
+    "-5" is as small as a speck; dropped, "-5" reads as 5."""
+    left, top, width, height = (stats[:, i] for i in range(4))
+    marks, flat = np.flatnonzero(~small), np.flatnonzero(small & (width >= _DASH_RATIO * height))
+    signs = []
+    for index in flat[flat > 0]:
+        middle = top[index] + height[index] / 2
+        end = left[index] + width[index]
+        if any(0 <= left[m] - end <= height[m] and top[m] + height[m] / 3 <= middle <= top[m] + 2 * height[m] / 3
+               for m in marks[marks > 0]):
+            signs.append(int(index))
+    return signs
 
 
 def _line_boxes(region: np.ndarray, per_point: float, settings: OcrSettings) -> list[_Box]:
@@ -360,11 +398,15 @@ def _word_boxes(region: np.ndarray, line: _Box, per_point: float, settings: OcrS
 
 
 def _crop(region: np.ndarray, box: _Box) -> np.ndarray:
-    """A text line's pixels with a white margin round it, as the recogniser was trained on."""
+    """A text line's pixels with a margin round it, as the recogniser was trained on: the region's own pixels
+    left and right (a stroke lighter than the ink level, the slant of a thin "4", stays whole), white above
+    and below (where the next line's strokes may begin)."""
     top, bottom, left, right = box
-    line = region[top:bottom, left:right]
     margin = max(2, round((bottom - top) * 0.25))
-    return cv2.copyMakeBorder(line, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
+    start, end = max(left - margin, 0), min(right + margin, region.shape[1])
+    line = region[top:bottom, start:end]
+    return cv2.copyMakeBorder(line, margin, margin, margin - (left - start), margin - (end - right),
+                              cv2.BORDER_CONSTANT, value=255)
 
 
 def _binary(crop: np.ndarray) -> np.ndarray:

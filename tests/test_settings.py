@@ -76,7 +76,7 @@ def test_touch_tolerance_reaches_the_ruling_of_a_real_report():
 
 
 def test_ocr_settings_reach_the_image_reader():
-    """With an ink threshold no pixel is darker than, the table image's text is not seen: it is refused as an
-    image without text."""
+    """When every mark smaller than 50 points is a speck, the table image's characters are all specks: it
+    is refused as an image without text."""
     with pytest.raises(ReaderError, match="without text"):
-        extract_file(TABLE_IMAGE, read_settings=ReadSettings(ocr=OcrSettings(ink=1)))
+        extract_file(TABLE_IMAGE, read_settings=ReadSettings(ocr=OcrSettings(speck=50)))

@@ -33,7 +33,8 @@ class OcrSettings:
     min_dpi: int = 200
     #: Enlarging stops at this factor.
     max_enlarge: float = 4.0
-    #: Pixel value (0–255, cleaned page) below which a pixel is ink when cutting text into lines.
+    #: Pixel value (0–255, cleaned page) below which a pixel is ink when cutting text into lines; a region
+    #: printed lighter is cut at halfway to its darkest pixel instead (see ``ocr._ink_level``).
     ink: int = 150
     #: A mark smaller than this (points) both ways is a speck, not a character or a dash.
     speck: float = 2.0

@@ -281,15 +281,20 @@ _Box = tuple[int, int, int, int]
 def _ink(region: np.ndarray, per_point: float, settings: OcrSettings) -> np.ndarray:
     """The ink of a region (0/1), specks and remnants of ruling left out.
 
-    The ink's gaps of a pixel or two are closed first: a thin light glyph
-    comes out of the threshold in pieces, each as small as a speck ("1288"
-    read as 288). A speck is smaller both ways than ``settings.speck``, unless it is a
+    A light print's ink has its gaps of a pixel or two closed first: a thin
+    light glyph comes out of the threshold in pieces, each as small as a
+    speck ("1288" read as 288); a dark print's is left as it is (closed, the
+    dots a red seal leaves beside a number would join into a mark). A speck
+    is smaller both ways than ``settings.speck``, unless it is a
     minus sign (:func:`_minus_signs`); a remnant of a ruling line (a piece
     the ruling finder missed: a light line the scanner broke up) is a thin
     mark touching the region's edge. Left in, a remnant would read as "1" or
     as a dash, a zero that was never printed.
     """
-    ink = cv2.morphologyEx((region < _ink_level(region, settings.ink)).astype(np.uint8), cv2.MORPH_CLOSE, _BRIDGE)
+    level = _ink_level(region, settings.ink)
+    ink = (region < level).astype(np.uint8)
+    if level > settings.ink:
+        ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, _BRIDGE)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     left, top, width, height = (stats[:, i] for i in range(4))
     speck = settings.speck * per_point
@@ -306,19 +311,20 @@ def _ink(region: np.ndarray, per_point: float, settings: OcrSettings) -> np.ndar
 
 #: Closes gaps this wide (pixels) in the ink: the pieces of one thin glyph are one mark.
 _BRIDGE = np.ones((3, 3), np.uint8)
-#: A region whose darkest pixel is not this much darker (0–255) than its paper holds no ink at all.
-_FAINTEST = 40
+#: A region whose darkest pixel is lighter than this (0–255) holds no print: at most what cleaning left of a
+#: red seal or a fill, which a level raised to it would make ink (the seal's star read as a dash: 0).
+_PRINTED = 160
 
 
 def _ink_level(region: np.ndarray, ink: int) -> float:
     """The pixel value below which a region's pixels are ink: ``ink``, or halfway between its paper and its
-    darkest pixel when that is lighter. A light, thin print (a report set in a light serif face, scanned)
-    has digits no darker than 110: at a fixed level only the strokes' cores count, and a "2" keeps its foot
-    alone, a dash."""
+    darkest pixel when that is lighter and printed. A light, thin print (a report set in a light serif face,
+    scanned) has digits no darker than 110: at a fixed level only the strokes' cores count, and a "2" keeps
+    its foot alone, a dash."""
     if region.size == 0:
         return ink
-    paper, darkest = float(np.median(region)), float(region.min())
-    return ink if paper - darkest < _FAINTEST else max(ink, (paper + darkest) / 2)
+    darkest = float(region.min())
+    return ink if darkest > _PRINTED else max(ink, (float(np.median(region)) + darkest) / 2)
 
 
 def _minus_signs(stats: np.ndarray, small: np.ndarray) -> list[int]:

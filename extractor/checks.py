@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import KeysView
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -34,8 +34,8 @@ from .template import (
     due_template,
     expected_keys,
     first_year,
-    relations,
     row_label,
+    table_relations,
 )
 from .settle import is_unsure
 from .text import compact
@@ -211,16 +211,10 @@ def _arithmetic(record: Record) -> Iterator[Finding]:
         values = record.tables.get(table)
         if not values:
             continue
-        for relation in _table_relations(table, frozenset(values)):
+        for relation in table_relations(table, frozenset(values)):
             finding = _relation_finding(relation, values)
             if finding:
                 yield finding
-
-
-@lru_cache(maxsize=4096)
-def _table_relations(table: str, present_keys: frozenset[str]) -> tuple[Relation, ...]:
-    """The relations of one table that apply to the keys it holds (cached: layouts repeat)."""
-    return tuple(relation for relation in relations(present_keys) if relation.table == table)
 
 
 def _relation_finding(relation: Relation, values: dict[str, Value]) -> Finding | None:

@@ -13,7 +13,7 @@ text, and the checks report it (OCR_SETTLED) for a reviewer to confirm.
 from __future__ import annotations
 
 from .record import Provenance, Value
-from .template import Relation, relations
+from .template import Relation, table_relations
 from .text import squeeze
 from .values import UNSURE, parse_value
 
@@ -45,7 +45,7 @@ def _readings(raw: str) -> list[int | float]:
 def _settled(table: str, values: dict[str, Value], unsure: dict[str, list[int | float]]) -> dict[str, Value]:
     """One table's values with its unsure cells settled, as many rounds as settling one lets another."""
     values = dict(values)
-    rules = [r for r in relations(frozenset(values)) if r.table == table]
+    rules = table_relations(table, frozenset(values))
     while True:
         found = {key: reading for key, readings in unsure.items()
                  if (reading := _fitting(key, readings, values, rules, unsure)) is not None}
@@ -56,7 +56,7 @@ def _settled(table: str, values: dict[str, Value], unsure: dict[str, list[int | 
             del unsure[key]
 
 
-def _fitting(key: str, readings: list[int | float], values: dict[str, Value], rules: list[Relation],
+def _fitting(key: str, readings: list[int | float], values: dict[str, Value], rules: tuple[Relation, ...],
              unsure: dict[str, list[int | float]]) -> int | float | None:
     """The one reading of ``key`` that makes every sum it is in hold, among the sums whose other cells are
     sure; None when there is no such sum, or no such reading, or more than one."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "all_keys",
     "expected_keys",
     "relations",
+    "table_relations",
     "column_label",
     "column_heading",
     "row_label",
@@ -610,6 +611,12 @@ def relations(present_keys: frozenset[str]) -> tuple[Relation, ...]:
         out.extend(_sum_relations(table, per, tuple(sums), present_keys))
     return tuple(r for r in out if all(k in present_keys for k in r.left)
                  and r.right and any(k in present_keys for k in r.right))
+
+
+@lru_cache(maxsize=4096)
+def table_relations(table: str, present_keys: frozenset[str]) -> tuple[Relation, ...]:
+    """The relations of one table that apply to the keys it holds (cached: layouts repeat)."""
+    return tuple(relation for relation in relations(present_keys) if relation.table == table)
 
 
 def _sum_relations(table: str, per: str, sums: tuple[Sum, ...], present_keys: frozenset[str]) -> Iterator[Relation]:

@@ -4,8 +4,9 @@ The fixtures are made from generated report g0002 (seed 3), whose values are
 known: its table pages rendered at 150 dpi and made bilevel, without a text
 layer (scanned_tables.pdf), and its requests table cut out of page 2 as a PNG
 without a stated resolution, as sites post them (requests_table.png).
-fixtures/ocr/expected.json holds the cells asserted here. negative_change_page.pdf is
-a page of a scan made by ``make_corpus.py --scan`` (its expected file beside it);
+fixtures/ocr/expected.json holds the cells asserted here. negative_change_page.pdf,
+faint_top_line_page.pdf and heading_close_under_table.jpg are pages (the last a part of one) of scans
+made by ``make_corpus.py --scan`` (each with its expected file beside it);
 light_print_page.pdf is page 4 of the real 淮安 2024 report scanned by
 ``scripts/scan_reports.py`` (seed 4), checked against its hand-verified expected file.
 """
@@ -159,3 +160,31 @@ def test_light_thin_print_is_read_whole() -> None:
     verified = json.loads(expected_path(SAMPLES / "huaian_szf_2024.pdf").read_text(encoding="utf-8"))
     read = extract_file(OCR / "light_print_page.pdf").tables["requests"]
     assert len(read) > 80 and read == {key: verified["tables"]["requests"][key] for key in read}
+
+
+def _verified(fixture: str) -> dict:
+    return json.loads((OCR / fixture).read_text(encoding="utf-8"))
+
+
+def test_heading_set_close_under_a_table_is_no_row_of_it() -> None:
+    """The strokes of a heading printed just under the appeals table touch its bottom line and ran on from two
+    column lines, and the merged 行政复议 header's text ran up from the column line below it: the heading
+    became a row of the table and the header was cut in two ("行政" / "[议"), and the table was not found."""
+    expected = _verified("heading_close_under_table.expected.json")
+    assert extract_file(OCR / "heading_close_under_table.jpg").tables["appeals"] == expected["appeals"]
+
+
+def test_faint_top_line_of_a_continued_table_is_found() -> None:
+    """A table continued on a new page under a grey header fill: its top line is a few levels darker than the
+    paper for most of its length, no ridge in the scanner's noise, so the first row (1.本机关不掌握相关政府信息)
+    had no top and its values were lost. Averaged along each stretch, the line shows."""
+    expected = _verified("faint_top_line_page.expected.json")["requests"]
+    read = extract_file(OCR / "faint_top_line_page.pdf").tables["requests"]
+    assert {key: read.get(key) for key in expected if key.startswith("unavailable.not_held.")} == \
+        {key: value for key, value in expected.items() if key.startswith("unavailable.not_held.")}
+    assert read == {key: expected[key] for key in read}
+
+
+def test_a_speck_read_as_a_point_beside_a_digit_is_dropped() -> None:
+    """"O." (a zero and a speck) and "0" are one reading of the number 0."""
+    assert ocr._as_digits("O.") == ocr._as_digits("0") == "0"

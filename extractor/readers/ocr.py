@@ -247,11 +247,14 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 #: Letters the recogniser gives for digits, and the spaces it puts between wide (full-width) ones: readings
 #: "O" and "0", or "1 1" and "11", agree, on the number.
 _LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", " ": None})
+#: What the recogniser makes of a speck of noise beside a number: a point or a comma at its end ("O." for 0).
+_SPECKS = ".,·'`"
 
 
 def _as_digits(text: str) -> str:
-    """A reading with its look-alike letters as the digits they stand for and no spaces."""
-    return text.strip().translate(_LOOKALIKES)
+    """A reading with its look-alike letters as the digits they stand for, no spaces, and no specks read as
+    points or commas at its ends."""
+    return text.strip().translate(_LOOKALIKES).strip(_SPECKS)
 
 
 def _words(path: str, page: OcrPage, region: np.ndarray, settings: OcrSettings) -> list[Char]:

@@ -45,6 +45,21 @@ _THICK = 4.0
 #: is ridge within ``_WOBBLE`` points of the row.
 _STRETCH_COVERED = 0.6
 _WOBBLE = 0.8
+#: A stretch is a faint line (:func:`_faint`) when in this share of its pieces this long (points) the row
+#: is this much darker (0–255, on average along the piece) than the rows beside it, and within this factor
+#: of the pieces' median darkening.
+_FAINT_SHARE = 0.8
+_FAINT_PIECE = 4.0
+_FAINT = 4.0
+_EVEN = 3.0
+#: Pieces of a line this close (points) are one line, and a line meets a line across within it (the layout's
+#: touch tolerance: a line that ends this close past one across it is drawn to it).
+_JOIN = 3.0
+#: A line that runs on past the last line across it by less than this (points: a line of text) may be a
+#: stub, text touching the line...
+_STUB = 13.0
+#: ...unless at least this share of the lines that reach that line across run on past it too.
+_COMPANY = 0.5
 
 
 def page_ruling(gray: np.ndarray, per_point: float) -> tuple[Ruling, np.ndarray]:
@@ -52,10 +67,9 @@ def page_ruling(gray: np.ndarray, per_point: float) -> tuple[Ruling, np.ndarray]
     its tables' lines (and a pixel round them) painted white, from which the text is read."""
     (across, across_ridges), (down, down_ridges) = _lines(gray, per_point)
     scale = 1 / per_point
-    horizontal = _segments(across, scale, per_point)
-    vertical = _segments(down.T, scale, per_point)
-    ruling = Ruling(_completed(horizontal, vertical, across_ridges, per_point),
-                    _completed(vertical, horizontal, down_ridges.T, per_point))
+    horizontal, vertical = _without_stubs(_segments(across, scale, per_point), _segments(down.T, scale, per_point))
+    ruling = Ruling(_completed(horizontal, vertical, across_ridges, gray, per_point),
+                    _completed(vertical, horizontal, down_ridges.T, gray.T, per_point))
     text = gray.copy()
     text[cv2.dilate(_tables(across | down, round(_MOSTLY * per_point)), np.ones((3, 3), np.uint8)) > 0] = 255
     return ruling, text
@@ -123,30 +137,143 @@ def _segments(mask: np.ndarray, scale: float, per_point: float) -> list[Segment]
     return segments
 
 
-def _completed(lines: list[Segment], crossing: list[Segment], ridges: np.ndarray, per_point: float
-               ) -> list[Segment]:
+def _without_stubs(horizontal: list[Segment], vertical: list[Segment]) -> tuple[list[Segment], list[Segment]]:
+    """The segments both ways with their stubs cut off (:func:`_trimmed`), again until none is left: a stub is
+    judged against lines across that are no stubs themselves (a heading's stroke that crossed a stub)."""
+    while True:
+        trimmed = _trimmed(horizontal, vertical, _ACROSS), _trimmed(vertical, horizontal, _DOWN)
+        if trimmed == (horizontal, vertical):
+            return trimmed
+        horizontal, vertical = trimmed
+
+
+def _trimmed(lines: list[Segment], crossing: list[Segment], shortest: float) -> list[Segment]:
+    """``lines`` (one direction's segments, points, sorted) without the stubs text left on their ends.
+
+    A character set close to a table touches its lines: the strokes of a
+    heading just under the table run on from the column lines' ends, a
+    merged cell's text from the top of the column lines below it. The grid
+    would read a stub as a line drawn beside a row (a heading becomes a row,
+    a merged cell is cut in two). A line's run past the last line across it
+    is a stub when it is shorter than a line of text (``_STUB``) and alone:
+    where a table is cut by a page break, its column lines run on to the cut
+    together (``_COMPANY``). What is left of a piece that was cut must still
+    be as long as a line (``shortest``): a bold heading's strokes that made a
+    "line" past a column line are no line once cut back to it.
+    """
+    rows = _rows(crossing)
+    runs = [run for _, pieces in _rows(lines) for run in _runs_of(pieces)]
+    ends = [_ends(run, rows) for run in runs]
+    together = _together([end for pair in ends for end in pair if end is not None])
+    kept = []
+    for run, (first, last) in zip(runs, ends):
+        start = first[1] if first and first[2] and not together[first[:2]] else -np.inf
+        end = last[1] if last and last[2] and not together[last[:2]] else np.inf
+        for position, piece_start, piece_end in run:
+            cut = (max(piece_start, start), min(piece_end, end))
+            if cut == (piece_start, piece_end) or cut[1] - cut[0] >= shortest:
+                kept.append((position, *cut))
+    return sorted(kept)
+
+
+def _runs_of(pieces: list[Segment]) -> list[list[Segment]]:
+    """The pieces of one line position chained into runs: pieces less than ``_JOIN`` apart are one line."""
+    runs: list[list[Segment]] = []
+    for piece in sorted(pieces, key=lambda s: s[1]):
+        if runs and piece[1] <= max(p[2] for p in runs[-1]) + _JOIN:
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    return runs
+
+
+#: One end of a run: which end ("start" or "end"), the position of the line across nearest that end, and
+#: whether the run goes on past it by a stub (more than ``_JOIN``, less than ``_STUB``).
+_End = tuple[str, float, bool]
+
+
+def _ends(run: list[Segment], rows: list[tuple[float, list[Segment]]]) -> tuple[_End | None, _End | None]:
+    """A run's first and last crossing by a line of the other direction (``rows``, from :func:`_rows`), and
+    whether it runs on past each; None for both when nothing crosses it."""
+    position = sum(piece[0] for piece in run) / len(run)
+    start, end = min(piece[1] for piece in run), max(piece[2] for piece in run)
+    across = [row for row, pieces in rows if start - _JOIN <= row <= end + _JOIN
+              and any(piece[1] - _JOIN <= position <= piece[2] + _JOIN for piece in pieces)]
+    if not across:
+        return None, None
+    return (("start", across[0], _JOIN < across[0] - start < _STUB),
+            ("end", across[-1], _JOIN < end - across[-1] < _STUB))
+
+
+def _together(ends: list[_End]) -> dict[tuple[str, float], bool]:
+    """For each line across at which runs start (or end), whether they run on past it together: two or more,
+    and at least ``_COMPANY`` of them, by a stub."""
+    votes: dict[tuple[str, float], list[bool]] = {}
+    for side, row, stub in ends:
+        votes.setdefault((side, row), []).append(stub)
+    return {key: sum(stubs) >= max(2.0, _COMPANY * len(stubs)) for key, stubs in votes.items()}
+
+
+def _completed(lines: list[Segment], crossing: list[Segment], ridges: np.ndarray, gray: np.ndarray,
+               per_point: float) -> list[Segment]:
     """``lines`` (one direction's segments, points) with the stretches the scan broke up put back.
 
     A light line printed on noisy paper comes out of the scanner in pieces,
-    or missing for a cell's width: the grid would merge the cells it
+    or missing for a cell's width or more: the grid would merge the cells it
     divides. Where a line was found, the other direction's lines cut its row
-    into stretches (one a cell wide each); a stretch its ridge pixels mostly
-    cover (``_STRETCH_COVERED``, within ``_WOBBLE`` points of the row, which
-    a trace of tilt leaves) is a piece of the line. A row of text never
-    covers a stretch that much; the border a merged cell does not have is
-    not there at all.
+    into stretches (one a cell wide each); a stretch next to a piece of the
+    line (found, or put back) is a piece of it too when its ridge pixels
+    mostly cover it (``_STRETCH_COVERED``, within ``_WOBBLE`` points of the
+    row, which a trace of tilt leaves), or when a faint line runs all along
+    it (:func:`_faint`, ``gray`` the page turned as ``ridges`` is). A row of
+    text does neither; the border a merged cell does not have is not there
+    at all.
     """
     wobble = max(1, round(_WOBBLE * per_point))
     added = []
     for row, pieces in _rows(lines):
         stops = sorted({s[0] for s in crossing if s[1] - _WOBBLE <= row <= s[2] + _WOBBLE})
-        band = ridges[max(round(row * per_point) - wobble, 0):round(row * per_point) + wobble + 1]
-        for start, end in zip(stops, stops[1:]):
-            x0, x1 = round(start * per_point) + wobble, round(end * per_point) - wobble
-            if (x1 > x0 and band.size and _touches(pieces, start, end)
-                    and band[:, x0:x1].any(axis=0).mean() >= _STRETCH_COVERED):
-                added.append((row, start, end))
+        y = round(row * per_point)
+        band = ridges[max(y - wobble, 0):y + wobble + 1]
+        stretches = [(start, end, round(start * per_point) + wobble, round(end * per_point) - wobble)
+                     for start, end in zip(stops, stops[1:])]
+        pending = [(start, end) for start, end, x0, x1 in stretches
+                   if x1 > x0 and band.size and (band[:, x0:x1].any(axis=0).mean() >= _STRETCH_COVERED
+                                                 or _faint(gray, y, x0, x1, per_point))]
+        found = list(pieces)
+        while joining := [stretch for stretch in pending if _touches(found, *stretch)]:
+            found += [(row, start, end) for start, end in joining]
+            pending = [stretch for stretch in pending if stretch not in joining]
+        added += found[len(pieces):]
     return lines + added
+
+
+def _faint(gray: np.ndarray, row: int, x0: int, x1: int, per_point: float) -> bool:
+    """Whether a stretch of a pixel row (``x0``–``x1`` along row ``row`` of ``gray``) holds a line too faint
+    for the ridge mask.
+
+    The stretch is cut into pieces ``_FAINT_PIECE`` points long, and each
+    piece's pixel rows averaged along it: the noise evens out, and a line
+    printed a few levels darker than the paper shows as a dip at one row
+    (within ``_WOBBLE`` of ``row``) against the rows ``_REACH`` above and
+    below. It is a line when most pieces (``_FAINT_SHARE``) dip by at least
+    ``_FAINT``, and evenly (within ``_EVEN`` times of their median either
+    way): a line is printed alike all along, while the strokes of a row of
+    text dip deep here, not at all there, and rise between characters.
+    """
+    reach, wobble = max(2, round(_REACH * per_point)), max(1, round(_WOBBLE * per_point))
+    piece = max(2, round(_FAINT_PIECE * per_point))
+    count = (x1 - x0) // piece
+    top = row - wobble - reach
+    if count < 1 or top < 0 or row + wobble + reach >= gray.shape[0]:
+        return False
+    band = gray[top:row + wobble + reach + 1, x0:x0 + count * piece].astype(np.float32)
+    profiles = band.reshape(band.shape[0], count, piece).mean(axis=2)
+    beside = np.minimum(profiles[:2 * wobble + 1], profiles[2 * reach:2 * reach + 2 * wobble + 1])
+    dips = (beside - profiles[reach:reach + 2 * wobble + 1]).max(axis=0)
+    middle = float(np.median(dips))
+    even = (dips >= _FAINT) & (dips >= middle / _EVEN) & (dips <= middle * _EVEN)
+    return float(even.mean()) >= _FAINT_SHARE
 
 
 def _rows(lines: list[Segment]) -> list[tuple[float, list[Segment]]]:

@@ -25,7 +25,8 @@ from PIL import Image
 
 from extractor.document import OCR_META
 from extractor.extract import extract_file, read_and_extract
-from extractor.readers import read_document
+from extractor.limits import Limits
+from extractor.readers import pictures, read_document
 from extractor.trace import Trace
 
 PICTURES = FIXTURES / "pictures"
@@ -177,3 +178,14 @@ def test_broken_picture_in_a_word_file_is_logged_and_the_rest_read(tmp_path: Pat
     assert record.tables == extract_file(source).tables
     assert [r.getMessage().split(": broken image:")[0] for r in caplog.records] == [
         f"{broken}: word/media/image1.png not read"]
+
+
+def test_pictures_past_the_limit_are_logged_not_read(monkeypatch: pytest.MonkeyPatch,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    """With room for one picture, the saved page's first picture is read and its second left, with a line."""
+    monkeypatch.setattr(pictures, "LIMITS", Limits(ocr_pictures=1))
+    with caplog.at_level(logging.WARNING, logger="extractor.readers.pictures"):
+        document = read_document(PAGE)
+    assert [table.name for table in document.tables] == ["picture 1 (data: URI) table 1"]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{PAGE}: hongze_2023_pictures_files/table3.jpeg not read: more than 1 pictures to read with OCR"]

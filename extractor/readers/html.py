@@ -337,15 +337,23 @@ def _data_uri(path: str, src: str) -> bytes:
 
 def _beside(path: str, folder: Path | None, src: str) -> partial[bytes] | None:
     """The loader of a picture stored in the folder of a page saved on disk (``report_files/image001.png``);
-    None (logged) for one elsewhere: on the network, by an absolute path, above the page's folder."""
+    None (logged) for one elsewhere: on the network, by an absolute path, above the page's folder, or not
+    saved with the page (a crawled page's pictures are files of their own)."""
     parts = urlsplit(src)
     relative = unquote(parts.path)
     if folder is None or not relative or parts.scheme or parts.netloc or relative.startswith(("/", "\\")):
         log.debug("%s: picture %r is not beside the page: not read", path, src)
         return None
-    target = (folder / relative).resolve()
-    if ".." in Path(relative).parts or not target.is_relative_to(folder.resolve()):
-        log.info("%s: picture %r lies outside the page's folder: not read", path, src)
+    try:
+        target = (folder / relative).resolve()
+        if ".." in Path(relative).parts or not target.is_relative_to(folder.resolve()):
+            log.info("%s: picture %r lies outside the page's folder: not read", path, src)
+            return None
+        saved = target.is_file()
+    except (OSError, ValueError):  # a name too long, a NUL byte: no file of the page
+        saved = False
+    if not saved:
+        log.debug("%s: picture %r is not saved beside the page: not read", path, src)
         return None
     return partial(_file_bytes, path, target)
 

@@ -359,6 +359,7 @@ def _beside(path: str, folder: Path | None, src: str) -> partial[bytes] | None:
 
 
 def _file_bytes(path: str, target: Path) -> bytes:
+    """A saved picture's bytes, or ReaderError saying why not."""
     try:
         return target.read_bytes()
     except OSError as exc:

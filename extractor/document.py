@@ -15,7 +15,8 @@ from typing import Iterable, NamedTuple, Sequence
 __all__ = ["Cell", "Table", "Paragraph", "Document", "OCR_META", "place_cells", "table_from_rows"]
 
 BBox = tuple[float, float, float, float]
-#: The key of ``Document.meta`` a reader sets when it read the pages with OCR (a scanned PDF).
+#: The key of ``Document.meta`` a reader sets when it read the pages with OCR (a scanned PDF), or the tables of
+#: a Word file's or web page's pictures.
 OCR_META = "xxgk:ocr"
 
 

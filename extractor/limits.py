@@ -35,6 +35,9 @@ class Limits:
     image_pixels: int = 200_000_000
     #: Frames (pages) an image file or a scanned PDF may have to be read with OCR.
     ocr_pages: int = 500
+    #: Pictures of one .docx or web page read with OCR for the tables they show (a logo, a drawing or a
+    #: picture too small for a table not counted): a report pastes its few tables, a long one a few dozen photos.
+    ocr_pictures: int = 60
     #: Area (square points) of a PDF page that may be rendered for OCR: twice A0 (A0 is 2384 × 3370 pt).
     page_area: float = 2 * 2384 * 3370
     #: Grid positions a table may cover once its merged cells are laid out (a report's tables hold hundreds).

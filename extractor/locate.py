@@ -338,11 +338,12 @@ def heading_score(text: str, table: str) -> float:
 
 def reader_method(doc: Document, table: Table) -> str:
     """How a reader found a table: html, docx, txt…; in a PDF or image, by its ruling lines (ruled) or
-    its words' positions (words), after OCR for a scan."""
+    its words' positions (words), after OCR for a scan; a picture's table in a web page or Word file (cells
+    with boxes, which markup has not) by OCR of its ruling."""
     if isinstance(table, StreamTable):
         return "stream"
     if doc.format not in ("pdf", "image"):
-        return doc.format
+        return "ocr ruled" if doc.meta.get(OCR_META) and any(cell.bbox for cell in table.cells) else doc.format
     how = "ruled" if any(cell.bbox for cell in table.cells) else "words"
     return f"ocr {how}" if doc.format == "image" or doc.meta.get(OCR_META) else how
 

@@ -12,24 +12,31 @@ report), so this reader reads ``word/document.xml`` directly:
   join the running text and the table list, in reading order;
 - text boxes (``w:txbxContent``) are read where they are anchored, once (the
   VML fallback copy of a DrawingML box is skipped);
-- a label split over runs is one text, since runs are joined before tidying.
+- a label split over runs is one text, since runs are joined before tidying;
+- a picture (``a:blip``, or VML ``v:imagedata``, in the body or a text box) is
+  read where it is anchored for the ruled tables it shows, with OCR
+  (:mod:`.pictures`): a table pasted as a picture is placed among the tables
+  of text, under the heading above it.
 """
 from __future__ import annotations
 
 import io
 import logging
 import zipfile
+import posixpath
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from lxml import etree
 
-from ..document import Cell, Document, Paragraph, Table
+from ..document import OCR_META, Cell, Document, Paragraph, Table
 from ..errors import ReaderError
 from ..limits import LIMITS, mib
 from ..text import clean_text
 from .titles import guess_title
+from .pictures import Picture, with_picture_tables
 from .settings import ReadSettings
 
 __all__ = ["read"]
@@ -40,6 +47,17 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _P, _TBL, _TR, _TC, _T = _W + "p", _W + "tbl", _W + "tr", _W + "tc", _W + "t"
 _TXBX = _W + "txbxContent"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+#: A picture and the attribute naming its relationship: DrawingML's blip, VML's image data.
+_PICTURES = {"{http://schemas.openxmlformats.org/drawingml/2006/main}blip": _R + "embed",
+             "{urn:schemas-microsoft-com:vml}imagedata": _R + "id"}
+#: What the main part holds only when it shows a picture: the relationships are read then alone.
+_PICTURE_MARKERS = (b"blip", b"imagedata")
+_RELATIONSHIPS = "word/_rels/document.xml.rels"
+_IMAGE_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+#: English Metric Units per inch: a drawing's extent is given in them.
+_EMU = 914400
 _TRPR, _TCPR, _VAL = _W + "trPr", _W + "tcPr", _W + "val"
 _GRIDSPAN, _VMERGE, _GRIDBEFORE = _W + "gridSpan", _W + "vMerge", _W + "gridBefore"
 _BREAKS = {_W + "br": "\n", _W + "cr": "\n", _W + "tab": " ", _W + "noBreakHyphen": "-"}
@@ -63,53 +81,86 @@ class _Built:
     tables: list[Table] = field(default_factory=list)
     #: The document has no text boxes, alternate content or wrappers: a cell's text is all its w:t, in order.
     plain: bool = False
+    #: The file and its bytes (the archive), from which pictures are read.
+    path: str = ""
+    archive: bytes = b""
+    #: The archive member of each picture relationship (none when the document shows no picture).
+    media: dict[str, str] = field(default_factory=dict)
+    #: The pictures anchored in the body so far, each to be read for its tables where it stands.
+    pictures: list[Picture] = field(default_factory=list)
 
 
 def read(path: str, data: bytes, *, charset: str | None = None, settings: ReadSettings | None = None) -> Document:
-    """Read a .docx file's paragraphs and tables (``charset`` is unused: XML declares its own; ``settings``
-    too: a Word table is structure, not layout)."""
-    xml = _document_xml(path, data)
+    """Read a .docx file's paragraphs and tables (``charset`` is unused: XML declares its own), the tables its
+    pictures show read with OCR and the tolerances of ``settings`` (the defaults when None)."""
+    try:
+        xml = _member(path, data, "word/document.xml")
+    except KeyError as exc:
+        raise ReaderError("not a Word document (no word/document.xml in the archive)", path) from exc
     root = _parse(path, xml)
     body = root.find(_W + "body")
     if body is None:
         raise ReaderError("word/document.xml has no body", path)
-    built = _Built(plain=not any(marker in xml for marker in _COMPLEX))
+    built = _Built(plain=not any(marker in xml for marker in _COMPLEX), path=path, archive=data,
+                   media=_media(path, data) if any(marker in xml for marker in _PICTURE_MARKERS) else {})
     _walk_blocks(body, built)
-    return Document(path, "docx", built.paragraphs, built.tables, title=guess_title(built.paragraphs))
+    tables, meta = built.tables, {}
+    if built.pictures:
+        tables, read_any = with_picture_tables(path, tables, built.pictures, settings or ReadSettings())
+        meta = {OCR_META: "pp-ocr"} if read_any else {}
+    return Document(path, "docx", built.paragraphs, tables, title=guess_title(built.paragraphs), meta=meta)
 
 
-def _document_xml(path: str, data: bytes) -> bytes:
-    """The main part, inflated within :data:`~extractor.limits.LIMITS`, every way a broken archive can
-    fail turned into ReaderError.
+def _member(path: str, data: bytes, name: str) -> bytes:
+    """A member of the archive, inflated within :data:`~extractor.limits.LIMITS`, every way a broken archive
+    can fail turned into ReaderError (KeyError when there is no such member).
 
-    The member count and the size the part declares are checked before
-    anything is inflated; since a declaration can lie, the part is read at
+    The member count and the size the member declares are checked before
+    anything is inflated; since a declaration can lie, the member is read at
     most one byte past the limit.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if len(archive.infolist()) > LIMITS.docx_members:
                 raise ReaderError(f"a .docx archive of more than {LIMITS.docx_members} members: not a report", path)
-            part = archive.getinfo("word/document.xml")
+            part = archive.getinfo(name)
             if part.flag_bits & _ENCRYPTED:
-                raise ReaderError("an encrypted .docx (word/document.xml needs a password)", path)
+                raise ReaderError(f"an encrypted .docx ({name} needs a password)", path)
             if part.file_size > LIMITS.docx_bytes:
-                raise ReaderError(_too_large(), path)
+                raise ReaderError(_too_large(name), path)
             with archive.open(part) as member:
-                xml = member.read(LIMITS.docx_bytes + 1)
-    except KeyError as exc:
-        raise ReaderError("not a Word document (no word/document.xml in the archive)", path) from exc
+                inflated = member.read(LIMITS.docx_bytes + 1)
     except NotImplementedError as exc:
         raise ReaderError(f"a .docx compressed in a way Word does not write: {exc}", path) from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise ReaderError(f"broken .docx archive: {exc}", path) from exc
-    if len(xml) > LIMITS.docx_bytes:
-        raise ReaderError(_too_large(), path)
-    return xml
+    if len(inflated) > LIMITS.docx_bytes:
+        raise ReaderError(_too_large(name), path)
+    return inflated
 
 
-def _too_large() -> str:
-    return f"word/document.xml inflates to more than {mib(LIMITS.docx_bytes)}: not a report (a zip bomb?)"
+def _too_large(name: str) -> str:
+    return f"{name} inflates to more than {mib(LIMITS.docx_bytes)}: not a report (a zip bomb?)"
+
+
+def _media(path: str, data: bytes) -> dict[str, str]:
+    """The archive member each image relationship of the main part names; none (logged) when the
+    relationships cannot be read. A linked picture (``TargetMode="External"``) is never fetched."""
+    try:
+        rels = etree.fromstring(_member(path, data, _RELATIONSHIPS), _PARSER)
+    except (KeyError, ReaderError, etree.XMLSyntaxError) as exc:
+        log.warning("%s: the pictures were not read: %s unreadable (%s)", path, _RELATIONSHIPS, exc)
+        return {}
+    return {rel.get("Id", ""): posixpath.normpath(posixpath.join("word", rel.get("Target", ""))).lstrip("/")
+            for rel in rels if rel.get("Type") == _IMAGE_TYPE and rel.get("TargetMode") != "External"}
+
+
+def _picture_bytes(path: str, data: bytes, name: str) -> bytes:
+    """A picture's bytes from the archive, or ReaderError saying why not."""
+    try:
+        return _member(path, data, name)
+    except KeyError as exc:
+        raise ReaderError(f"no {name} in the archive", path) from exc
 
 
 def _parse(path: str, xml: bytes) -> etree._Element:
@@ -130,7 +181,7 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
 
 
 def _walk_blocks(container: etree._Element, built: _Built) -> None:
-    """Add a container's paragraphs and tables to ``built``, in reading order.
+    """Add a container's paragraphs, tables and pictures to ``built``, in reading order.
 
     Adjacent tables separated only by blank paragraphs are gathered into one.
     """
@@ -139,18 +190,41 @@ def _walk_blocks(container: etree._Element, built: _Built) -> None:
         if block.tag == _TBL:
             pending_rows.extend(_descend(block, _TR))
             continue
-        text, boxes = _paragraph_text(block)
-        if not text and pending_rows and not boxes:
+        text, anchored = _paragraph_text(block)
+        if not text and pending_rows and not anchored:
             continue
         if pending_rows:
             _add_table(pending_rows, built)
             pending_rows = []
         if text:
             built.paragraphs.append(Paragraph(text))
-        for box in boxes:
-            _walk_blocks(box, built)
+        for element in anchored:
+            if element.tag == _TXBX:
+                _walk_blocks(element, built)
+            else:
+                _add_picture(element, built)
     if pending_rows:
         _add_table(pending_rows, built)
+
+
+def _add_picture(element: etree._Element, built: _Built) -> None:
+    """Note a picture where it stands, to be read for its tables; one whose relationship names no image in
+    the archive (a linked one, a chart) is passed over."""
+    name = built.media.get(element.get(_PICTURES[element.tag], ""))
+    if name is not None:
+        load = partial(_picture_bytes, built.path, built.archive, name)
+        built.pictures.append(Picture(name, load, len(built.paragraphs), len(built.tables), _shown_width(element)))
+
+
+def _shown_width(element: etree._Element) -> float | None:
+    """How many inches wide Word shows a DrawingML picture (its ``wp:extent``); None for VML or when unsaid."""
+    frame = next(element.iterancestors(_WP + "inline", _WP + "anchor"), None)
+    extent = frame.find(_WP + "extent") if frame is not None else None
+    try:
+        width = int(extent.get("cx", "")) / _EMU if extent is not None else 0.0
+    except ValueError:
+        return None
+    return width if width > 0 else None
 
 
 def _descend(parent: etree._Element, *tags: str) -> Iterator[etree._Element]:
@@ -163,24 +237,24 @@ def _descend(parent: etree._Element, *tags: str) -> Iterator[etree._Element]:
 
 
 def _paragraph_text(paragraph: etree._Element) -> tuple[str, list[etree._Element]]:
-    """A paragraph's tidied text and the text boxes anchored in it."""
+    """A paragraph's tidied text and the text boxes and pictures anchored in it, in order."""
     parts: list[str] = []
-    boxes: list[etree._Element] = []
-    _collect_text(paragraph, parts, boxes)
-    return clean_text("".join(parts)), boxes
+    anchored: list[etree._Element] = []
+    _collect_text(paragraph, parts, anchored)
+    return clean_text("".join(parts)), anchored
 
 
-def _collect_text(element: etree._Element, parts: list[str], boxes: list[etree._Element]) -> None:
+def _collect_text(element: etree._Element, parts: list[str], anchored: list[etree._Element]) -> None:
     for child in element:
         tag = child.tag
         if tag == _T:
             parts.append(child.text or "")
         elif tag in _BREAKS:
             parts.append(_BREAKS[tag])
-        elif tag == _TXBX:
-            boxes.append(child)
+        elif tag == _TXBX or tag in _PICTURES:
+            anchored.append(child)
         elif tag not in _SKIP and isinstance(tag, str):
-            _collect_text(child, parts, boxes)
+            _collect_text(child, parts, anchored)
 
 
 def _int_val(element: etree._Element | None, default: int) -> int:

@@ -12,21 +12,33 @@ paragraphs, data tables make :class:`~extractor.document.Table` grids with
 their rowspans and colspans laid out by :func:`~extractor.document.place_cells`.
 A table that holds another table is page layout, not data: its cells are read
 as running text and the inner table becomes a table of its own.
+
+A picture in the body (``<img>``) is read where it stands for the ruled
+tables it shows, with OCR (:mod:`.pictures`): a table posted as a picture.
+Its bytes come from a ``data:`` URI, or from a file beside a page saved on
+disk (its ``_files`` folder), never from the network and never from outside
+the page's folder.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import re
 from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from lxml import etree
 
-from ..document import Document, Paragraph, Table, place_cells
+from ..document import OCR_META, Document, Paragraph, Table, place_cells
 from ..errors import ReaderError
 from ..limits import LIMITS
 from ..text import clean_text
 from .titles import guess_title, report_title
 from .encoding import decode_html
+from .pictures import Picture, with_picture_tables
 from .settings import ReadSettings
 
 __all__ = ["page_meta", "parse_html", "read"]
@@ -51,10 +63,14 @@ _MAX_COLSPAN = 1000
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-—]\s|--)\s*")
 _DIGITS = re.compile(r"\d+")
+#: CSS pixels per inch: an ``<img width>`` is in them.
+_CSS_PIXELS = 96
 
 #: marks a block boundary in the flow of text runs
 BREAK = None
 FlowItem = str | None | etree._Element
+#: A picture of the body and where it stands: after how many paragraphs and tables.
+Anchored = tuple[etree._Element, int, int]
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 #: matched against the lower-cased style: a case-insensitive pattern cannot skip ahead to "display"
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none")
@@ -65,8 +81,8 @@ _OUTER_LINKS = etree.XPath("descendant-or-self::a[@href][not(ancestor::a[@href])
 
 
 def read(path: str, data: bytes, *, charset: str | None = None, settings: ReadSettings | None = None) -> Document:
-    """Read a web page (full CMS page or fragment) into a Document (``settings`` is unused: markup has no
-    layout to tolerate).
+    """Read a web page (full CMS page or fragment) into a Document, the tables its pictures show read with OCR
+    and the tolerances of ``settings`` (the defaults when None).
 
     CMSs print the title above the article container, outside the body we
     keep; when the body does not open with a title of its own, the page's
@@ -77,7 +93,12 @@ def read(path: str, data: bytes, *, charset: str | None = None, settings: ReadSe
     meta = page_meta(root)
     page_title = clean_text(meta.get("ArticleTitle", "")) or _title_element_text(root)
     _prune(root)
-    paragraphs, tables = flow_to_content(path, _flow(find_body(root)))
+    paragraphs, tables, images = flow_to_content(path, _flow(find_body(root)))
+    if images:
+        pictures = _pictures(path, images)
+        tables, read_any = with_picture_tables(path, tables, pictures, settings or ReadSettings())
+        if read_any:
+            meta[OCR_META] = "pp-ocr"
     if page_title and report_title(paragraphs) is None:
         paragraphs.insert(0, Paragraph(page_title))
         for table in tables:
@@ -217,7 +238,7 @@ def find_body(root: etree._Element) -> etree._Element:
 
 
 def _flow(container: etree._Element) -> Iterator[FlowItem]:
-    """The container's text runs in reading order, BREAK at block edges, data tables whole.
+    """The container's text runs in reading order, BREAK at block edges, data tables and pictures whole.
 
     Runs are yielded raw ("2" and "1" from two spans stay two runs with
     nothing between them), so that joining them restores what was cut.
@@ -236,6 +257,8 @@ def _flow(container: etree._Element) -> Iterator[FlowItem]:
                 continue
             if tag in _BLOCKS:
                 yield BREAK
+            elif tag == "img":
+                yield element
             if element.text:
                 yield element.text
         else:
@@ -245,26 +268,35 @@ def _flow(container: etree._Element) -> Iterator[FlowItem]:
                 yield element.tail
 
 
-def flow_to_content(path: str, flow: Iterator[FlowItem]) -> tuple[list[Paragraph], list[Table]]:
-    """Paragraphs and tables from a flow, each table knowing how many paragraphs precede it.
+def flow_to_content(path: str, flow: Iterator[FlowItem]) -> tuple[list[Paragraph], list[Table], list[Anchored]]:
+    """Paragraphs and tables from a flow, each table knowing how many paragraphs precede it, and the
+    pictures with how many paragraphs and tables precede each.
 
     A table without any text (a spacer, a frame for an image) is no table.
     A table whose merged cells would cover more grid positions than
     :data:`~extractor.limits.LIMITS` allows is refused before they are laid out.
+    A picture inside a paragraph stands after it: the paragraph's text stays whole.
     """
     paragraphs: list[Paragraph] = []
     tables: list[Table] = []
     runs: list[str] = []
+    images: list[etree._Element] = []
+    anchored: list[Anchored] = []
 
     def end_paragraph() -> None:
         text = clean_text("".join(runs))
         runs.clear()
         if text:
             paragraphs.append(Paragraph(text))
+        anchored.extend((image, len(paragraphs), len(tables)) for image in images)
+        images.clear()
 
     for item in flow:
         if isinstance(item, str):
             runs.append(item)
+            continue
+        if item is not BREAK and item.tag == "img":
+            images.append(item)
             continue
         end_paragraph()
         rows = table_rows(item) if item is not BREAK else []
@@ -272,7 +304,72 @@ def flow_to_content(path: str, flow: Iterator[FlowItem]) -> tuple[list[Paragraph
             _check_grid(path, rows)
             tables.append(Table(place_cells(rows), f"table {len(tables) + 1}", len(paragraphs)))
     end_paragraph()
-    return paragraphs, tables
+    return paragraphs, tables, anchored
+
+
+def _pictures(path: str, anchored: list[Anchored]) -> list[Picture]:
+    """The pictures whose bytes the page holds (``data:`` URIs) or has beside it on disk, where they stand."""
+    folder = Path(path).parent if Path(path).is_file() else None
+    pictures = []
+    for element, paragraph_index, tables_before in anchored:
+        src = (element.get("src") or "").strip()
+        if src[:5].lower() == "data:":
+            name, load = f"picture {len(pictures) + 1} (data: URI)", partial(_data_uri, path, src)
+        else:
+            name, load = src, _beside(path, folder, src)
+        if load is not None:
+            pictures.append(Picture(name, load, paragraph_index, tables_before, _shown_width(element)))
+    return pictures
+
+
+def _data_uri(path: str, src: str) -> bytes:
+    """A ``data:`` URI's bytes, or ReaderError for one that is broken."""
+    header, comma, payload = src.partition(",")
+    if not comma:
+        raise ReaderError("a data: URI without data", path)
+    if not header.lower().endswith(";base64"):
+        return unquote_to_bytes(payload)
+    try:
+        return base64.b64decode("".join(payload.split()), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ReaderError(f"a data: URI of broken base64: {exc}", path) from exc
+
+
+def _beside(path: str, folder: Path | None, src: str) -> partial[bytes] | None:
+    """The loader of a picture stored in the folder of a page saved on disk (``report_files/image001.png``);
+    None (logged) for one elsewhere: on the network, by an absolute path, above the page's folder, or not
+    saved with the page (a crawled page's pictures are files of their own)."""
+    parts = urlsplit(src)
+    relative = unquote(parts.path)
+    if folder is None or not relative or parts.scheme or parts.netloc or relative.startswith(("/", "\\")):
+        log.debug("%s: picture %r is not beside the page: not read", path, src)
+        return None
+    try:
+        target = (folder / relative).resolve()
+        if ".." in Path(relative).parts or not target.is_relative_to(folder.resolve()):
+            log.info("%s: picture %r lies outside the page's folder: not read", path, src)
+            return None
+        saved = target.is_file()
+    except (OSError, ValueError):  # a name too long, a NUL byte: no file of the page
+        saved = False
+    if not saved:
+        log.debug("%s: picture %r is not saved beside the page: not read", path, src)
+        return None
+    return partial(_file_bytes, path, target)
+
+
+def _file_bytes(path: str, target: Path) -> bytes:
+    """A saved picture's bytes, or ReaderError saying why not."""
+    try:
+        return target.read_bytes()
+    except OSError as exc:
+        raise ReaderError(f"cannot open picture {target.name}: {exc.strerror or exc}", path) from exc
+
+
+def _shown_width(element: etree._Element) -> float | None:
+    """How many inches wide the page shows a picture (its ``width`` attribute in CSS pixels), when it says."""
+    match = _DIGITS.match((element.get("width") or "").strip())
+    return int(match.group()) / _CSS_PIXELS if match and int(match.group()) else None
 
 
 def _check_grid(path: str, rows: list[list[tuple[str, int, int]]]) -> None:

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import takewhile
-from types import ModuleType
 
 import pypdfium2 as pdfium
 from PIL.Image import Image
@@ -33,15 +32,16 @@ from ..template import REQUEST_COLUMNS, REQUEST_HEADER_LABELS
 from ..values import looks_like_value
 from ..text import clean_text
 from .titles import guess_title
-from .layout.geometry import Char, Ruling, TextLine, chars_to_lines
+from .layout.geometry import Char, TextLine, chars_to_lines
 from .layout.labels import form_labels, label_key, unnumbered
-from .layout.ruling import Grid, ruled_grids
+from .layout.ruling import page_grids
 from .layout.settings import LayoutSettings
 from .layout.stitch import stitch
-from .layout.tables import Piece, text_pieces
+from .layout.tables import Piece
 from .layout.words import Flow, words_to_flow
 from .pdf_page import leading_lines, opens_inside, page_pieces, page_ruling, page_words
 from .pdfium_calls import PDFIUM_LOCK, Page, close_page, open_page, page_text
+from .pictures import ocr, ruled_pieces
 from .settings import ReadSettings
 
 __all__ = ["is_table_page", "read", "read_images"]
@@ -76,7 +76,7 @@ def read(path: str, data: bytes, *, charset: str | None = None, settings: ReadSe
     if not any(p.text for p in paragraphs) and not tables:
         log.info("%s: no text layer (a scanned PDF?): reading its pages with OCR", path)
         _check_scan(path, data)
-        paragraphs, tables, title = read_images(path, _ocr().render_pages(data, settings.ocr), settings)
+        paragraphs, tables, title = read_images(path, ocr().render_pages(data, settings.ocr), settings)
         meta[OCR_META] = "pp-ocr"
     return Document(path, "pdf", paragraphs, tables, title=title or guess_title(paragraphs), meta=meta)
 
@@ -126,14 +126,6 @@ def _check_scan(path: str, data: bytes) -> None:
                           path)
 
 
-def _ocr() -> ModuleType:
-    """The OCR module, imported when a scan is met: OpenCV and ONNX Runtime reserve hundreds of MB of
-    address space, which every file's process would otherwise carry (and count against ``--memory-mb``)."""
-    from . import ocr
-
-    return ocr
-
-
 def read_images(path: str, images: Iterable[Image], settings: ReadSettings
                 ) -> tuple[list[Paragraph], list[Table], str | None]:
     """Paragraphs, tables and the printed title of page images (a scan, a table posted as a picture) read
@@ -143,15 +135,12 @@ def read_images(path: str, images: Iterable[Image], settings: ReadSettings
     them, so each page is read as a text page is: its ruled tables by their
     grids, else its rows rebuilt from the words' positions.
     """
-    ocr, layout = _ocr(), settings.layout
+    layout = settings.layout
     items: list[_Item] = []
     title = None
     for number, image in enumerate(images, start=1):
-        page = ocr.read_page(image, settings.ocr)
-        grids = _grids(page.ruling, layout)
-        pieces, lines = text_pieces(ocr.cell_texts(path, page, grids, settings.ocr, layout), grids,
-                                    number) if grids else ([], [])
-        words = [] if pieces else ocr.page_words(path, page, number, settings.ocr)
+        page, pieces, lines = ruled_pieces(path, image, number, settings)
+        words = [] if pieces else ocr().page_words(path, page, number, settings.ocr)
         if number == 1:
             title = _largest_lines(lines or chars_to_lines(words, layout), layout)
         items.extend(_table_items(pieces, lines, lambda: words, number, layout))
@@ -245,16 +234,11 @@ def _page_items(page: Page, text: str, after_table: bool, layout: LayoutSettings
     table_page = is_table_page(text) or (after_table and _opens_with_values(text))
     if not table_page and not after_table:
         return _text_items(text.splitlines(), number)
-    grids = _grids(page_ruling(page, layout), layout)
+    grids = page_grids(page_ruling(page, layout), layout)
     if not table_page and not (grids and opens_inside(page, text, grids[0].bbox)):
         return _text_items(text.splitlines(), number)
     pieces, lines = page_pieces(page, text, grids, layout) if grids else ([], [])
     return _table_items(pieces, lines, lambda: page_words(page, text), number, layout)
-
-
-def _grids(ruling: Ruling, layout: LayoutSettings) -> list[Grid]:
-    """The ruled tables a page's lines draw (none from fewer lines than one cell's sides)."""
-    return ruled_grids(ruling, layout) if len(ruling) >= layout.min_edges else []
 
 
 def _table_items(pieces: list[Piece], lines: list[TextLine], words: Callable[[], list[Char]],

@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from extractor.readers.pdf import is_table_page
 from extractor.readers.pdf_page import page_ruling
-from extractor.readers.layout.ruling import Grid, ruled_grids
+from extractor.readers.layout.ruling import Grid, page_grids
 from extractor.readers.layout.settings import LayoutSettings
 from extractor.readers.pdfium_calls import close_page, open_page, page_text
 
@@ -78,7 +78,7 @@ def scan_pdf(pdf: bytes, seed: str, fmt: str) -> tuple[bytes, ScanStyle]:
             try:
                 table_page = is_table_page(page_text(page))
                 ruling = page_ruling(page, _LAYOUT)
-                grids = ruled_grids(ruling, _LAYOUT) if len(ruling) >= _LAYOUT.min_edges else []
+                grids = page_grids(ruling, _LAYOUT)
             finally:
                 close_page(page)
             if fmt == "pdf" or table_page:

@@ -22,7 +22,7 @@ from ...document import BBox
 from .geometry import Ruling, Segment
 from .settings import LayoutSettings
 
-__all__ = ["Grid", "ruled_grids"]
+__all__ = ["Grid", "page_grids", "ruled_grids"]
 
 
 @dataclass(slots=True)
@@ -61,6 +61,12 @@ class Grid:
         if 0 <= col < cols and 0 <= row < len(self.ys) - 1:
             return self._owner[row * cols + col]
         return None
+
+
+def page_grids(ruling: Ruling, settings: LayoutSettings) -> list[Grid]:
+    """The ruled tables a page's lines draw; none from fewer lines than one cell's sides (a page of text
+    with a rule under its heading is not laid out)."""
+    return ruled_grids(ruling, settings) if len(ruling) >= settings.min_edges else []
 
 
 def ruled_grids(ruling: Ruling, settings: LayoutSettings) -> list[Grid]:

@@ -4,7 +4,7 @@ The fixtures are made from generated report g0002 (seed 3), whose values are
 known: its table pages rendered at 150 dpi and made bilevel, without a text
 layer (scanned_tables.pdf), and its requests table cut out of page 2 as a PNG
 without a stated resolution, as sites post them (requests_table.png).
-fixtures/ocr/expected.json holds the cells asserted here. negative_change_page.pdf,
+fixtures/ocr/expected.json holds the cells asserted here. negative_change_page.pdf, fill_edge_row_page.pdf,
 faint_top_line_page.pdf and heading_close_under_table.jpg are pages (the last a part of one) of scans
 made by ``make_corpus.py --scan`` (each with its expected file beside it);
 light_print_page.pdf is page 4 of the real 淮安 2024 report scanned by
@@ -188,3 +188,13 @@ def test_faint_top_line_of_a_continued_table_is_found() -> None:
 def test_a_speck_read_as_a_point_beside_a_digit_is_dropped() -> None:
     """"O." (a zero and a speck) and "0" are one reading of the number 0."""
     assert ocr._as_digits("O.") == ocr._as_digits("0") == "0"
+
+
+def test_edge_of_a_fill_divides_the_rows_it_lies_between() -> None:
+    """A row under a grey fill: the border under it is no darker than the fill, so once cleaning made the fill
+    white the border went too, and 1.信访举报投诉类申请 and 2.重复申请 were read as one row ("1\\n8" as 18)."""
+    expected = _verified("fill_edge_row_page.expected.json")["requests"]
+    read = extract_file(OCR / "fill_edge_row_page.pdf").tables["requests"]
+    petition = {key: value for key, value in expected.items() if key.startswith("not_processed.petition.")}
+    assert {key: read.get(key) for key in petition} == petition
+    assert read == {key: expected[key] for key in read}

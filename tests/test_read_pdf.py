@@ -11,6 +11,7 @@ from reader_grids import cell_with, find_row, table_under, without_ruling
 
 from extractor.errors import ReaderError
 from extractor.readers import pdf
+from extractor.readers.layout.labels import is_form_label, label_key
 
 HUAIAN = SAMPLES / "huaian_szf_2024.pdf"
 HONGZE = SAMPLES / "hongze_qzf_2023.pdf"
@@ -275,3 +276,10 @@ def test_pdfs_read_in_several_threads_at_once_do_not_crash_the_process():
     done = subprocess.run([sys.executable, "-c", script, str(HUAIAN), str(HONGZE)], capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr[-500:]
+
+
+def test_label_one_character_from_the_form_is_a_row_of_its_own_not_the_rest_of_the_one_above() -> None:
+    """OCR loses the light "二" of 二、上年结转…: the label under a page break still starts a row (stitched to the
+    row above, two rows were read as one); the rest of a label cut by the break ("法提供") does not."""
+    assert is_form_label(label_key("、上年结转政府信息公开申请数量"))
+    assert not is_form_label(label_key("法提供"))

@@ -200,8 +200,9 @@ def _is_dash(line: _Box, per_point: float) -> bool:
 
 def _slash_or_text(text: str, crop: np.ndarray, per_point: float, settings: OcrSettings) -> str:
     """A reading as a "/" when it is a lone stroke that leans like one, else as read: the recogniser, trained
-    on lines of text, reads a "/" standing alone in a cell as "1", a zero read as one."""
-    if text not in _STROKES:
+    on lines of text, reads a "/" standing alone in a cell as "1", a zero read as one; or, read twice, as "1"
+    once and as a letter the other time ("t≠1", "F≠1")."""
+    if _STROKES.isdisjoint(text.split(UNSURE)):
         return text
     ink = _ink(crop, per_point, settings)
     count, _ = cv2.connectedComponents(ink, connectivity=8)

@@ -13,7 +13,8 @@ seal covers digits, the tilt bends a table's rows across each other.
   lines under it).
 - A small median filter takes the sensor noise out.
 - The background (paper and fills: anything broader than a stroke) is found
-  by a grey closing and divided out, so paper and fills become white.
+  by a grey closing and divided out, so paper and fills become white; a
+  fill's straight edges, its cell's border, are drawn in as lines.
 - The page is turned level by the angle of its ruling lines (a line fitted through each long rule); a page
   without ruling is levelled by its text lines: the angle at which the rows
   of ink are sharpest (projection profile).
@@ -30,6 +31,11 @@ __all__ = ["clean", "level"]
 #: The background is what is left when dark marks narrower than this (points) are closed over: wider than
 #: a stroke of bold title text, narrower than a header cell's fill.
 _BACKGROUND = 8.0
+#: A fill's edge: the background steps by this much (0–255) across it, straight for this long (points: a
+#: narrow cell's side); it is drawn in as a line this dark.
+_STEP = 16
+_EDGE_LENGTH = 20.0
+_EDGE_INK = 150
 #: How much of a pixel's colour (its brightest channel less its darkest) is added to its brightest channel.
 _COLOUR = 0.5
 #: Pixel value (0–255, after cleaning) below which a pixel is ink when finding the page's tilt.
@@ -60,7 +66,29 @@ def clean(rgb: np.ndarray, per_point: float) -> np.ndarray:
     smooth = cv2.medianBlur(np.ascontiguousarray(bright), 3)
     size = max(3, round(_BACKGROUND * per_point) | 1)
     background = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
-    return cv2.divide(smooth, np.maximum(background, 1), scale=255)
+    flat = cv2.divide(smooth, np.maximum(background, 1), scale=255)
+    flat[_fill_edges(background, per_point) > 0] = _EDGE_INK
+    return flat
+
+
+def _fill_edges(background: np.ndarray, per_point: float) -> np.ndarray:
+    """Where a fill's edge runs straight across or down the page (0/1): a cell's border, drawn or not.
+
+    A header fill's edge is its cell's border, and the border printed there
+    is often no darker than the fill: once the fill goes white the border
+    goes with it, and the rows either side merge. The background (paper and
+    fills) steps by ``_STEP`` or more at a fill's edge; a step that runs on
+    straight for ``_EDGE_LENGTH`` points is an edge.
+    """
+    length = max(3, round(_EDGE_LENGTH * per_point))
+    edges = np.zeros(background.shape, np.uint8)
+    level = background.astype(np.int16)
+    edges[1:-1] |= (np.abs(level[2:] - level[:-2]) >= _STEP).astype(np.uint8)
+    across = cv2.morphologyEx(edges, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    edges[:] = 0
+    edges[:, 1:-1] |= (np.abs(level[:, 2:] - level[:, :-2]) >= _STEP).astype(np.uint8)
+    down = cv2.morphologyEx(edges, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    return across | down
 
 
 def level(gray: np.ndarray, per_point: float) -> np.ndarray:

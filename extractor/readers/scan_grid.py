@@ -220,8 +220,8 @@ def _completed(lines: list[Segment], crossing: list[Segment], ridges: np.ndarray
 
     A light line printed on noisy paper comes out of the scanner in pieces,
     or missing for a cell's width or more: the grid would merge the cells it
-    divides. Where a line was found, the other direction's lines cut its row
-    into stretches (one a cell wide each); a stretch next to a piece of the
+    divides. Where a line was found, the other direction's lines (those that
+    reach it within ``_JOIN``) cut its row into stretches (one a cell wide each); a stretch next to a piece of the
     line (found, or put back) is a piece of it too when its ridge pixels
     mostly cover it (``_STRETCH_COVERED``, within ``_WOBBLE`` points of the
     row, which a trace of tilt leaves), or when a faint line runs all along
@@ -232,7 +232,7 @@ def _completed(lines: list[Segment], crossing: list[Segment], ridges: np.ndarray
     wobble = max(1, round(_WOBBLE * per_point))
     added = []
     for row, pieces in _rows(lines):
-        stops = sorted({s[0] for s in crossing if s[1] - _WOBBLE <= row <= s[2] + _WOBBLE})
+        stops = sorted({s[0] for s in crossing if s[1] - _JOIN <= row <= s[2] + _JOIN})
         y = round(row * per_point)
         band = ridges[max(y - wobble, 0):y + wobble + 1]
         stretches = [(start, end, round(start * per_point) + wobble, round(end * per_point) - wobble)

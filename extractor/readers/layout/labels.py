@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from rapidfuzz import fuzz, process
+
 from ...template import (
     ACTIVE,
     ACTIVE_HEADER_LABELS,
@@ -22,8 +24,8 @@ from ...template import (
 )
 from ...text import squeeze as label_key
 
-__all__ = ["block_items", "column_labels", "form_labels", "header_labels", "headings", "is_numbered", "label_key",
-           "unnumbered"]
+__all__ = ["block_items", "column_labels", "form_labels", "header_labels", "headings", "is_form_label", "is_numbered",
+           "label_key", "unnumbered"]
 
 #: A numbered item starts a label of its own: "一、", "（四）", "2.", "3、" (as keys: "(四)").
 _NUMBERED = re.compile(r"^\(?[一二三四五六七八九十\d]+[)、.．]")
@@ -50,6 +52,23 @@ def form_labels() -> frozenset[str]:
     """Every row and column label the form prints, with its variants and the block headers."""
     labels = (*ACTIVE.rows, *ACTIVE.columns, *REQUEST_ROWS, *REQUEST_COLUMNS, *APPEAL_GROUPS, *APPEAL_RESULTS)
     return frozenset(label_key(v) for label in labels for v in label.variants) | block_items()
+
+
+#: A key this similar (rapidfuzz ratio, 0–100) to a label the form prints is that label, misread: OCR loses a
+#: light "一" ("、本年新收政府信息公开申请数量"), where the rest of a label cut by a page break ("法提供") is
+#: far from any whole label.
+_MISREAD = 90
+
+
+def is_form_label(key: str) -> bool:
+    """Whether a key is a label the form prints (:func:`form_labels`), or one a character or two from it."""
+    return key in form_labels() or process.extractOne(key, _form_label_list(), scorer=fuzz.ratio,
+                                                      score_cutoff=_MISREAD) is not None
+
+
+@cache
+def _form_label_list() -> tuple[str, ...]:
+    return tuple(sorted(form_labels()))
 
 
 @cache

@@ -10,7 +10,8 @@ locator sees every row of the form whole, once.
 
 What is a continuation is decided by the labels, not by position alone: a
 fragment continues the cell above it unless it reads as a row label of its own
-(a numbered item "2.没有现成信息…", or a label the form prints, "行政强制").
+(a numbered item "2.没有现成信息…", or a label the form prints, "行政强制", even
+misread by OCR: "、上年结转政府信息公开申请数量").
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from bisect import bisect_left
 from ...document import Cell, table_from_rows
 from ...values import looks_like_value
 from ...text import clean_text
-from .labels import form_labels, header_labels, is_numbered, label_key
+from .labels import header_labels, is_form_label, is_numbered, label_key
 from .settings import LayoutSettings
 from .tables import Piece
 from .words import join_rows
@@ -123,7 +124,7 @@ def _continues(above: Cell, below: Cell, first_value_col: int | None) -> bool:
     if not below.text:
         return True
     key = label_key(below.text)
-    return not looks_like_value(below.text) and not is_numbered(key) and key not in form_labels()
+    return not looks_like_value(below.text) and not is_numbered(key) and not is_form_label(key)
 
 
 def _row_was_cut(cells: list[Cell], pairs: dict[int, int], first_row: list[int], offset: int) -> bool:

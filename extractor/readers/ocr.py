@@ -246,8 +246,9 @@ def _doubtful(reading: Reading, sure: float) -> bool:
 _SHORT = 3
 _CJK = re.compile(r"[\u3400-\u9fff]")
 #: Letters the recogniser gives for digits, and the spaces it puts between wide (full-width) ones: readings
-#: "O" and "0", or "1 1" and "11", agree, on the number.
-_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", " ": None})
+#: "O" and "0", "1 1" and "11", or "bZ" and "b2" (62 in a light serif face), agree, on the number.
+_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "Z": "2", "z": "2", "S": "5",
+                             "s": "5", "b": "6", "B": "8", "g": "9", "q": "9", " ": None})
 #: What the recogniser makes of a speck of noise beside a number: a point or a comma at its end ("O." for 0).
 _SPECKS = ".,·'`"
 

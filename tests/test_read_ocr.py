@@ -4,9 +4,10 @@ The fixtures are made from generated report g0002 (seed 3), whose values are
 known: its table pages rendered at 150 dpi and made bilevel, without a text
 layer (scanned_tables.pdf), and its requests table cut out of page 2 as a PNG
 without a stated resolution, as sites post them (requests_table.png).
-fixtures/ocr/expected.json holds the cells asserted here. negative_change_page.pdf, fill_edge_row_page.pdf,
-faint_top_line_page.pdf and heading_close_under_table.jpg are pages (the last a part of one) of scans
-made by ``make_corpus.py --scan`` (each with its expected file beside it);
+fixtures/ocr/expected.json holds the cells asserted here. negative_change_page.pdf,
+fill_edge_row_page.pdf, light_stroke_page.pdf, faint_top_line_page.pdf and
+heading_close_under_table.jpg are pages (the last a part of one) of scans made by
+``make_corpus.py --scan`` (each with its expected file beside it);
 light_print_page.pdf is page 4 of the real 淮安 2024 report scanned by
 ``scripts/scan_reports.py`` (seed 4), checked against its hand-verified expected file.
 """
@@ -22,7 +23,7 @@ import pypdfium2 as pdfium
 from extractor.checks import LOW_CONFIDENCE
 from extractor.errors import ReaderError
 from extractor.extract import extract_file
-from extractor.readers import ocr
+from extractor.readers import ocr, read_document
 from extractor.readers.settings import OcrSettings
 from extractor.readers.recognise import recognise
 from extractor.readers.scan_clean import clean, tilt
@@ -203,3 +204,13 @@ def test_edge_of_a_fill_divides_the_rows_it_lies_between() -> None:
 def test_letters_the_recogniser_gives_for_digits_agree_with_the_digits() -> None:
     """62 in a light serif face, read twice, comes out "bZ" and "b2": the same number."""
     assert ocr._as_digits("bZ") == ocr._as_digits("b2") == "62"
+
+
+def test_glyph_printed_lighter_than_its_line_is_read_with_it() -> None:
+    """The lone stroke of 一 in 一、本年新收…, thinned by the scan, is lighter than the ink level: the line was cut
+    to its darker ink and read "、本年新收…" (a label no longer the form's, stitched onto the row above it
+    across a page break). The same cut lost the thin "1" of 1288 on a real scan."""
+    verified = _verified("light_stroke_page.expected.json")
+    document = read_document(OCR / "light_stroke_page.pdf")
+    assert verified["label"] in {cell.text for table in document.tables for cell in table.cells}
+    assert extract_file(OCR / "light_stroke_page.pdf").tables["requests"] == verified["requests"]

@@ -283,8 +283,9 @@ def _words(path: str, page: OcrPage, region: np.ndarray, settings: OcrSettings) 
 _Box = tuple[int, int, int, int]
 
 
-def _ink(region: np.ndarray, per_point: float, settings: OcrSettings) -> np.ndarray:
-    """The ink of a region (0/1), specks and remnants of ruling left out.
+def _ink(region: np.ndarray, per_point: float, settings: OcrSettings, level: float | None = None) -> np.ndarray:
+    """The ink of a region (0/1) below ``level`` (by default :func:`_ink_level`'s), specks and remnants of
+    ruling left out.
 
     A light print's ink has its gaps of a pixel or two closed first: a thin
     light glyph comes out of the threshold in pieces, each as small as a
@@ -296,7 +297,7 @@ def _ink(region: np.ndarray, per_point: float, settings: OcrSettings) -> np.ndar
     mark touching the region's edge. Left in, a remnant would read as "1" or
     as a dash, a zero that was never printed.
     """
-    level = _ink_level(region, settings.ink)
+    level = _ink_level(region, settings.ink) if level is None else level
     ink = (region < level).astype(np.uint8)
     if level > settings.ink:
         ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, _BRIDGE)
@@ -350,18 +351,39 @@ def _minus_signs(stats: np.ndarray, small: np.ndarray) -> list[int]:
 
 def _line_boxes(region: np.ndarray, per_point: float, settings: OcrSettings) -> list[_Box]:
     """The text lines of a region: runs of rows holding ink, a character's parts ("二", "三") kept together,
-    each cut to its ink left and right."""
+    each cut to its ink left and right, faint ink beside it included (:func:`_widened`)."""
     if region.size == 0:
         return []
     ink = _ink(region, per_point, settings)
-    rows = ink.any(axis=1)
-    bands = _runs(rows)
-    bands = _joined(bands, per_point)
+    bands = _joined(_runs(ink.any(axis=1)), per_point)
+    if not bands:
+        return []
+    level = _ink_level(region, settings.ink)
+    faint = _ink(region, per_point, settings, (float(np.median(region)) + level) / 2)
     boxes = []
     for top, bottom in bands:
         columns = np.flatnonzero(ink[top:bottom].any(axis=0))
-        boxes.append((top, bottom, int(columns[0]), int(columns[-1]) + 1))
+        left, right = _widened(np.flatnonzero(faint[top:bottom].any(axis=0)), int(columns[0]), int(columns[-1]) + 1,
+                               bottom - top)
+        boxes.append((top, bottom, left, right))
     return boxes
+
+
+def _widened(faint: np.ndarray, left: int, right: int, height: int) -> tuple[int, int]:
+    """A text line's ends moved out over the faint ink beside them (``faint``, its columns), each piece at
+    most half the line's height from the last: a glyph printed lighter than the rest of its line, a scan's
+    thin "1" of "1288" or the lone stroke of "一", is below the ink level but part of the line; cut off, it is
+    never read ("288", "、本年新收…")."""
+    gap = height // 2
+    for column in faint[faint < left][::-1]:
+        if left - column > gap:
+            break
+        left = int(column)
+    for column in faint[faint >= right]:
+        if column - right >= gap:
+            break
+        right = int(column) + 1
+    return left, right
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:

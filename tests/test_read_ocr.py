@@ -206,6 +206,12 @@ def test_letters_the_recogniser_gives_for_digits_agree_with_the_digits() -> None
     assert ocr._as_digits("bZ") == ocr._as_digits("b2") == "62"
 
 
+def test_number_read_with_a_colon_for_its_point_is_read_again() -> None:
+    """A real scan's fee 7730.28 came out "7730:28", a label to the locator: the row was lost."""
+    assert ocr._doubtful(ocr.Reading("7730:28", 0.99), sure=0.97)
+    assert ocr._as_digits("7730:28") == "7730.28"
+
+
 def test_glyph_printed_lighter_than_its_line_is_read_with_it() -> None:
     """The lone stroke of 一 in 一、本年新收…, thinned by the scan, is lighter than the ink level: the line was cut
     to its darker ink and read "、本年新收…" (a label no longer the form's, stitched onto the row above it

@@ -234,21 +234,23 @@ def _checked(path: str, crops: list[np.ndarray], readings: list[Reading], settin
 
 
 def _doubtful(reading: Reading, sure: float) -> bool:
-    """Whether a reading is checked by a second one: a number the model is unsure of, or a short run of
-    letters and signs where a table cell holds a number ("t" for a "/" under a seal, "H1" for "１１")."""
+    """Whether a reading is checked by a second one: a number the model is unsure of, a number only once its
+    look-alikes are read as digits ("7730:28"), or a short run of letters and signs where a table cell holds
+    a number ("t" for a "/" under a seal, "H1" for "１１")."""
     text = reading.text.strip()
     if _NUMBER.match(text):
         return reading.confidence < sure
-    return bool(text) and len(text) <= _SHORT and not _CJK.search(text)
+    return bool(text) and (len(text) <= _SHORT and not _CJK.search(text) or bool(_NUMBER.match(_as_digits(text))))
 
 
 #: A reading this short without a Chinese character is a misread number or mark, not a label.
 _SHORT = 3
 _CJK = re.compile(r"[\u3400-\u9fff]")
 #: Letters the recogniser gives for digits, and the spaces it puts between wide (full-width) ones: readings
-#: "O" and "0", "1 1" and "11", or "bZ" and "b2" (62 in a light serif face), agree, on the number.
+#: "O" and "0", "1 1" and "11", or "bZ" and "b2" (62 in a light serif face), agree, on the number; a decimal
+#: point blurred into the speck above it is read as a colon.
 _LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "Z": "2", "z": "2", "S": "5",
-                             "s": "5", "b": "6", "B": "8", "g": "9", "q": "9", " ": None})
+                             "s": "5", "b": "6", "B": "8", "g": "9", "q": "9", ":": ".", " ": None})
 #: What the recogniser makes of a speck of noise beside a number: a point or a comma at its end ("O." for 0).
 _SPECKS = ".,·'`"
 

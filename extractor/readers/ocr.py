@@ -19,7 +19,9 @@ lines around the tables are the running text.
   instead of a guess.
 - Only table pages (pages with ruled tables) and the top of the first page
   (title, agency, year) are read: running text elsewhere is not needed for
-  the record, and reading it would cost most of the time.
+  the record, and reading it would cost most of the time. That top's lines
+  are found by the text detector (:mod:`.detect`): a title is set large,
+  and a large character cut by its ink rows falls apart.
 - An engine failure loses the table it was reading (the record then reports
   the table missing), never the file.
 - Boxes are turned from pixels into points (1/72 in), the unit the layout's
@@ -42,11 +44,11 @@ from ..document import BBox
 from ..errors import ReaderError
 from ..text import clean_text
 from ..values import UNSURE
+from .detect import text_boxes
 from .layout.geometry import Char, PageText, Ruling, chars_to_lines
 from .layout.ruling import Grid
 from .layout.settings import LayoutSettings
 from .pdfium_calls import PDFIUM_LOCK
-from .detect import text_boxes
 from .recognise import Reading, recognise
 from .scan_clean import clean, level
 from .scan_grid import page_ruling
@@ -139,7 +141,7 @@ def cell_texts(path: str, page: OcrPage, grids: Sequence[Grid], settings: OcrSet
 
 def page_words(path: str, page: OcrPage, number: int, settings: OcrSettings) -> list[Char]:
     """The words of a page without ruled tables: of the top of the first page (its title, agency and year),
-    none of later pages (running text the record does not need)."""
+    its lines found by the text detector, none of later pages (running text the record does not need)."""
     if number > 1:
         return []
     strip = page.text[:round(page.text.shape[0] * settings.title_share)]

@@ -1,10 +1,12 @@
 """Text line images to text, with PP-OCR's recogniser (rapidocr on onnxruntime).
 
 The readers cut a scanned page into text lines themselves (a table's grid
-gives its cells, a cell's ink rows give its lines), so only the recogniser
-runs: no text detector, which costs more than recognition and splits
-numbers the grid already separates. The model files ship inside the
-``rapidocr`` wheel; nothing is downloaded.
+gives its cells, a cell's ink rows give its lines), so on table pages only
+the recogniser runs: no text detector, which costs more than recognition
+and splits numbers the grid already separates. (The top of the first page,
+a title among other text, has its lines found by the detector:
+:mod:`.detect`.) The model files ship inside the ``rapidocr`` wheel;
+nothing is downloaded.
 
 One engine per process, made on first use, with one onnxruntime thread:
 the build runs one file per core, and more threads per file only fight.
@@ -25,7 +27,7 @@ __all__ = ["Reading", "recognise"]
 _BATCH = 16
 #: The widest image of a run of the model is at most this many times as wide (for its height) as the
 #: narrowest: a run pads each image to its widest, and the padding is grey, not paper. A lone "告" padded to a
-#: title line's width reads as "生"; padded to twice its width it reads right, and little time is spent on
+#: title line's width reads as "生", read among lines as short it reads right; and little time goes on
 #: padding.
 _SPREAD = 2.0
 
@@ -59,7 +61,7 @@ def recognise(path: str, lines: list[np.ndarray]) -> list[Reading]:
         return []
     from rapidocr.ch_ppocr_rec import TextRecInput
 
-    readings: list[Reading | None] = [None] * len(lines)
+    readings: dict[int, Reading] = {}
     try:
         for batch in _batches([line.shape[1] / line.shape[0] for line in lines]):
             found = _engine()(TextRecInput(img=[np.dstack([lines[i]] * 3) for i in batch]))
@@ -67,7 +69,7 @@ def recognise(path: str, lines: list[np.ndarray]) -> list[Reading]:
                 readings[i] = Reading(text, float(score))
     except Exception as exc:  # noqa: BLE001 - whatever the engine raises, the file says why it was not read
         raise ReaderError(f"OCR engine failed: {type(exc).__name__}: {exc}", path) from exc
-    return readings  # type: ignore[return-value]  # every index is in one batch
+    return [readings[index] for index in range(len(lines))]
 
 
 def _batches(ratios: list[float]) -> list[list[int]]:

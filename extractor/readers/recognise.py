@@ -23,11 +23,12 @@ from ..errors import ReaderError
 
 __all__ = ["Reading", "recognise"]
 
-#: How many line images are recognised in one run of the model at most.
+#: How many line images are recognised in one run of the model (they are sorted by width first, so a batch
+#: pads little).
 _BATCH = 16
 #: The widest image of a run of the model is at most this many times as wide (for its height) as the
 #: narrowest: a run pads each image to its widest, and the padding is grey, not paper. A lone "告" padded to a
-#: title line's width reads as "生", read among lines as short it reads right; and little time goes on
+#: title line's width reads as "生", read among lines as short it reads right; and less time goes on
 #: padding.
 _SPREAD = 2.0
 
@@ -55,15 +56,21 @@ def _engine():
     })._load_rec_model()
 
 
-def recognise(path: str, lines: list[np.ndarray]) -> list[Reading]:
-    """What each grey line image (H×W uint8) says; a ReaderError naming the file when the engine fails."""
+def recognise(path: str, lines: list[np.ndarray], *, alike: bool = False) -> list[Reading]:
+    """What each grey line image (H×W uint8) says; a ReaderError naming the file when the engine fails.
+
+    With ``alike``, each run of the model holds images of alike widths only (:func:`_batches`): lines of
+    text of every length, as the top of a page holds. Without, all go to the engine at once, which runs them
+    sorted by width ``_BATCH`` at a time: table cells, whose second readings were tuned on that.
+    """
     if not lines:
         return []
     from rapidocr.ch_ppocr_rec import TextRecInput
 
     readings: dict[int, Reading] = {}
+    batches = _batches([line.shape[1] / line.shape[0] for line in lines]) if alike else [list(range(len(lines)))]
     try:
-        for batch in _batches([line.shape[1] / line.shape[0] for line in lines]):
+        for batch in batches:
             found = _engine()(TextRecInput(img=[np.dstack([lines[i]] * 3) for i in batch]))
             for i, text, score in zip(batch, found.txts, found.scores):
                 readings[i] = Reading(text, float(score))

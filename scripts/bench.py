@@ -15,7 +15,8 @@ BeautifulSoup), their ratio, and each side's cell accuracy against the
 With ``--ocr`` it reads the scans ``make_corpus.py --scan`` wrote instead
 (NAME_scan.pdf/.jpg/.png) and prints, per scan format, cells exact, wrong
 with a finding that names them (flagged: the record says the cell is not to
-be trusted), wrong silently, and CPU seconds per page and per report:
+be trusted), wrong silently, the reports whose agency and year are right,
+and CPU seconds per page and per report:
 
     python scripts/make_corpus.py --count 50 --formats pdf --scan pdf --out /tmp/scans --seed 7
     python scripts/bench.py --ocr /tmp/scans
@@ -167,13 +168,15 @@ class OcrRun:
     flagged: int = 0
     silent: int = 0
     failed: int = 0
+    agency: int = 0
+    year: int = 0
     examples: list[str] = field(default_factory=list)
 
     def line(self, fmt: str) -> str:
         cells = self.exact + self.flagged + self.silent
         share = self.exact / cells if cells else 0.0
         return (f"{fmt:5} {self.reports:4d} {self.pages:5d} {cells:6d} {self.exact:6d} {share:8.2%} {self.flagged:7d} "
-                f"{self.silent:6d} {self.failed:6d} {self.seconds / max(self.pages, 1):6.2f} "
+                f"{self.silent:6d} {self.failed:6d} {self.agency:6d} {self.year:4d} {self.seconds / max(self.pages, 1):6.2f} "
                 f"{self.seconds / max(self.reports, 1):7.2f}")
 
 
@@ -193,10 +196,12 @@ def _pages(path: Path) -> int:
 
 
 def run_ocr(scans: Sequence[Path]) -> OcrRun:
-    """Read each scan once (CPU seconds: OCR is too slow to repeat) and score its cells."""
+    """Read each scan once (CPU seconds: OCR is too slow to repeat) and score its cells, its agency and its year
+    (read from the title at the top of a scan's first page)."""
     run = OcrRun()
     for scan in scans:
-        want = _expected(scan)["tables"]
+        expected = _expected(scan)
+        want = expected["tables"]
         start = _cpu()
         try:
             record = extract_file(scan)
@@ -208,6 +213,11 @@ def run_ocr(scans: Sequence[Path]) -> OcrRun:
             run.seconds += _cpu() - start
             run.reports += 1
             run.pages += _pages(scan)
+        run.agency += record.agency == expected["agency"]
+        run.year += record.year == expected["year"]
+        if (record.agency, record.year) != (expected["agency"], expected["year"]):
+            run.examples.append(f"{scan.name}: agency/year {record.agency}/{record.year}, expected "
+                                f"{expected['agency']}/{expected['year']}")
         score = score_tables(record.tables, want)
         run.exact += score.right
         for wrong in score.mismatches:
@@ -222,7 +232,7 @@ def run_ocr(scans: Sequence[Path]) -> OcrRun:
 def print_ocr(corpus: Path, limit: int) -> None:
     """The ``--ocr`` table: each scan format's cells exact / flagged / silent and CPU seconds."""
     print(f"{'scan':5} {'n':>4} {'pages':>5} {'cells':>6} {'exact':>6} {'exact%':>8} {'flagged':>7} {'silent':>6} "
-          f"{'failed':>6} {'s/page':>6} {'s/report':>7}")
+          f"{'failed':>6} {'agency':>6} {'year':>4} {'s/page':>6} {'s/report':>7}")
     for fmt in ("pdf", "jpg", "png"):
         scans = sorted(corpus.glob(f"*_scan.{fmt}"))[:limit or None]
         if scans:

@@ -19,7 +19,9 @@ lines around the tables are the running text.
   instead of a guess.
 - Only table pages (pages with ruled tables) and the top of the first page
   (title, agency, year) are read: running text elsewhere is not needed for
-  the record, and reading it would cost most of the time.
+  the record, and reading it would cost most of the time. That top's lines
+  are found by the text detector (:mod:`.detect`): a title is set large,
+  and a large character cut by its ink rows falls apart.
 - An engine failure loses the table it was reading (the record then reports
   the table missing), never the file.
 - Boxes are turned from pixels into points (1/72 in), the unit the layout's
@@ -42,6 +44,7 @@ from ..document import BBox
 from ..errors import ReaderError
 from ..text import clean_text
 from ..values import UNSURE
+from .detect import text_boxes
 from .layout.geometry import Char, PageText, Ruling, chars_to_lines
 from .layout.ruling import Grid
 from .layout.settings import LayoutSettings
@@ -138,11 +141,11 @@ def cell_texts(path: str, page: OcrPage, grids: Sequence[Grid], settings: OcrSet
 
 def page_words(path: str, page: OcrPage, number: int, settings: OcrSettings) -> list[Char]:
     """The words of a page without ruled tables: of the top of the first page (its title, agency and year),
-    none of later pages (running text the record does not need)."""
+    its lines found by the text detector, none of later pages (running text the record does not need)."""
     if number > 1:
         return []
     strip = page.text[:round(page.text.shape[0] * settings.title_share)]
-    return _words(path, page, strip, settings)
+    return _detected_words(path, page, strip, settings)
 
 
 #: The confidence of a cell the recogniser read nothing of (blank, or a mark for zero told by its shape): no
@@ -271,7 +274,45 @@ def _words(path: str, page: OcrPage, region: np.ndarray, settings: OcrSettings) 
     except ReaderError as exc:
         log.warning("%s: the text around a table was not read: %s", path, exc.args[0] if exc.args else exc)
         return []
-    scale = 1 / page.per_point
+    return _chars(boxes, readings, page.per_point)
+
+
+def _detected_words(path: str, page: OcrPage, region: np.ndarray, settings: OcrSettings) -> list[Char]:
+    """The lines of a region as the text detector finds them (:mod:`.detect`), each cut to its ink and
+    recognised whole; in points. Nothing (with a warning) when the engine fails."""
+    try:
+        found = text_boxes(path, region, page.per_point)
+        boxes = [box for box in (_inked(region, box, page.per_point, settings) for box in found) if box]
+        readings = recognise(path, [_crop(region, box) for box in boxes], alike=True)
+    except ReaderError as exc:
+        log.warning("%s: the top of the first page was not read: %s", path, exc.args[0] if exc.args else exc)
+        return []
+    return _chars(boxes, readings, page.per_point)
+
+
+#: Runs of inked rows in a detected box less than this share of its height apart are one line: the parts of a
+#: large character ("告": "生" over "口"), where the strokes of the next line, which the box's padding may
+#: reach, are set further off.
+_PARTS = 0.15
+
+
+def _inked(region: np.ndarray, box: _Box, per_point: float, settings: OcrSettings) -> _Box | None:
+    """A detected box cut to the line of ink inside it (None when it holds none): the detector pads its boxes,
+    by more round a lone character than round a long line, and a line's size (its height) tells the title."""
+    top, bottom, left, right = box
+    ink = _ink(region[top:bottom, left:right], per_point, settings)
+    bands = _bridged(_runs(ink.any(axis=1)), _PARTS * (bottom - top))
+    if not bands:
+        return None
+    start, end = max(bands, key=lambda band: int(ink[band[0]:band[1]].sum()))
+    columns = np.flatnonzero(ink[start:end].any(axis=0))
+    return top + start, top + end, left + int(columns[0]), left + int(columns[-1]) + 1
+
+
+def _chars(boxes: list[_Box], readings: list[Reading], per_point: float) -> list[Char]:
+    """Readings of text boxes (pixels) as words in points, each as wide as its first character (what the
+    layout's columns are measured by), those read as nothing left out."""
+    scale = 1 / per_point
     words = []
     for (top, bottom, left, right), reading in zip(boxes, readings):
         text = clean_text(reading.text)
@@ -421,15 +462,19 @@ def _word_boxes(region: np.ndarray, line: _Box, per_point: float, settings: OcrS
     lines."""
     top, bottom, left, right = line
     ink = _ink(region[top:bottom, left:right], per_point, settings)
-    runs = _runs(ink.any(axis=0))
-    gap = _WORD_GAP * (bottom - top)
-    words: list[list[int]] = []
-    for start, end in runs:
-        if words and start - words[-1][1] <= gap:
-            words[-1][1] = end
-        else:
-            words.append([start, end])
+    words = _bridged(_runs(ink.any(axis=0)), _WORD_GAP * (bottom - top))
     return [(top, bottom, left + start, left + end) for start, end in words]
+
+
+def _bridged(runs: list[tuple[int, int]], gap: float) -> list[tuple[int, int]]:
+    """Runs (start, end exclusive) joined across gaps no wider than ``gap``."""
+    out: list[tuple[int, int]] = []
+    for start, end in runs:
+        if out and start - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _crop(region: np.ndarray, box: _Box) -> np.ndarray:

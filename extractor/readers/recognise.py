@@ -1,10 +1,12 @@
 """Text line images to text, with PP-OCR's recogniser (rapidocr on onnxruntime).
 
 The readers cut a scanned page into text lines themselves (a table's grid
-gives its cells, a cell's ink rows give its lines), so only the recogniser
-runs: no text detector, which costs more than recognition and splits
-numbers the grid already separates. The model files ship inside the
-``rapidocr`` wheel; nothing is downloaded.
+gives its cells, a cell's ink rows give its lines), so on table pages only
+the recogniser runs: no text detector, which costs more than recognition
+and splits numbers the grid already separates. (The top of the first page,
+a title among other text, has its lines found by the detector:
+:mod:`.detect`.) The model files ship inside the ``rapidocr`` wheel;
+nothing is downloaded.
 
 One engine per process, made on first use, with one onnxruntime thread:
 the build runs one file per core, and more threads per file only fight.
@@ -24,6 +26,11 @@ __all__ = ["Reading", "recognise"]
 #: How many line images are recognised in one run of the model (they are sorted by width first, so a batch
 #: pads little).
 _BATCH = 16
+#: The widest image of a run of the model is at most this many times as wide (for its height) as the
+#: narrowest: a run pads each image to its widest, and the padding is grey, not paper. A lone "告" padded to a
+#: title line's width reads as "生", read among lines as short it reads right; and less time goes on
+#: padding.
+_SPREAD = 2.0
 
 
 class Reading(NamedTuple):
@@ -49,14 +56,37 @@ def _engine():
     })._load_rec_model()
 
 
-def recognise(path: str, lines: list[np.ndarray]) -> list[Reading]:
-    """What each grey line image (H×W uint8) says; a ReaderError naming the file when the engine fails."""
+def recognise(path: str, lines: list[np.ndarray], *, alike: bool = False) -> list[Reading]:
+    """What each grey line image (H×W uint8) says; a ReaderError naming the file when the engine fails.
+
+    With ``alike``, each run of the model holds images of alike widths only (:func:`_batches`): lines of
+    text of every length, as the top of a page holds. Without, all go to the engine at once, which runs them
+    sorted by width ``_BATCH`` at a time: table cells, whose second readings were tuned on that.
+    """
     if not lines:
         return []
     from rapidocr.ch_ppocr_rec import TextRecInput
 
+    readings: dict[int, Reading] = {}
+    batches = _batches([line.shape[1] / line.shape[0] for line in lines]) if alike else [list(range(len(lines)))]
     try:
-        found = _engine()(TextRecInput(img=[np.dstack([line] * 3) for line in lines]))
+        for batch in batches:
+            found = _engine()(TextRecInput(img=[np.dstack([lines[i]] * 3) for i in batch]))
+            for i, text, score in zip(batch, found.txts, found.scores):
+                readings[i] = Reading(text, float(score))
     except Exception as exc:  # noqa: BLE001 - whatever the engine raises, the file says why it was not read
         raise ReaderError(f"OCR engine failed: {type(exc).__name__}: {exc}", path) from exc
-    return [Reading(text, float(score)) for text, score in zip(found.txts, found.scores)]
+    return [readings[index] for index in range(len(lines))]
+
+
+def _batches(ratios: list[float]) -> list[list[int]]:
+    """The indexes of line images (by their width-to-height ``ratios``) in runs of the model: narrowest first,
+    at most ``_BATCH`` a run, and none holding images of ratios further apart than ``_SPREAD`` times."""
+    batches: list[list[int]] = []
+    for index in sorted(range(len(ratios)), key=ratios.__getitem__):
+        first = batches[-1][0] if batches else None
+        if first is None or len(batches[-1]) == _BATCH or ratios[index] > _SPREAD * max(ratios[first], 1.0):
+            batches.append([index])
+        else:
+            batches[-1].append(index)
+    return batches

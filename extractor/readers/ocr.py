@@ -283,7 +283,7 @@ def _detected_words(path: str, page: OcrPage, region: np.ndarray, settings: OcrS
     try:
         found = text_boxes(path, region, page.per_point)
         boxes = [box for box in (_inked(region, box, page.per_point, settings) for box in found) if box]
-        readings = recognise(path, [_crop(region, box) for box in boxes], alike=True)
+        readings = recognise(path, [_crop(region, box) for box in boxes])
     except ReaderError as exc:
         log.warning("%s: the top of the first page was not read: %s", path, exc.args[0] if exc.args else exc)
         return []

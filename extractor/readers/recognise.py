@@ -56,19 +56,18 @@ def _engine():
     })._load_rec_model()
 
 
-def recognise(path: str, lines: list[np.ndarray], *, alike: bool = False) -> list[Reading]:
+def recognise(path: str, lines: list[np.ndarray]) -> list[Reading]:
     """What each grey line image (H×W uint8) says; a ReaderError naming the file when the engine fails.
 
-    With ``alike``, each run of the model holds images of alike widths only (:func:`_batches`): lines of
-    text of every length, as the top of a page holds. Without, all go to the engine at once, which runs them
-    sorted by width ``_BATCH`` at a time: table cells, whose second readings were tuned on that.
+    Each run of the model holds images of alike widths only (:func:`_batches`): the model pads every image
+    of a run to the widest, and a lone character padded to a long line's width is misread ("告" as "生").
     """
     if not lines:
         return []
     from rapidocr.ch_ppocr_rec import TextRecInput
 
     readings: dict[int, Reading] = {}
-    batches = _batches([line.shape[1] / line.shape[0] for line in lines]) if alike else [list(range(len(lines)))]
+    batches = _batches([line.shape[1] / line.shape[0] for line in lines])
     try:
         for batch in batches:
             found = _engine()(TextRecInput(img=[np.dstack([lines[i]] * 3) for i in batch]))

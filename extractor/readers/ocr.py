@@ -397,11 +397,11 @@ def _line_boxes(region: np.ndarray, per_point: float, settings: OcrSettings) -> 
     each cut to its ink left and right, faint ink beside it included (:func:`_widened`)."""
     if region.size == 0:
         return []
-    ink = _ink(region, per_point, settings)
+    level = _ink_level(region, settings.ink)
+    ink = _ink(region, per_point, settings, level)
     bands = _joined(_runs(ink.any(axis=1)), per_point)
     if not bands:
         return []
-    level = _ink_level(region, settings.ink)
     faint = _ink(region, per_point, settings, (float(np.median(region)) + level) / 2)
     boxes = []
     for top, bottom in bands:

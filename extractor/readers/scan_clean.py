@@ -81,13 +81,12 @@ def _fill_edges(background: np.ndarray, per_point: float) -> np.ndarray:
     straight for ``_EDGE_LENGTH`` points is an edge.
     """
     length = max(3, round(_EDGE_LENGTH * per_point))
-    edges = np.zeros(background.shape, np.uint8)
     level = background.astype(np.int16)
-    edges[1:-1] |= (np.abs(level[2:] - level[:-2]) >= _STEP).astype(np.uint8)
-    across = cv2.morphologyEx(edges, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    edges[:] = 0
-    edges[:, 1:-1] |= (np.abs(level[:, 2:] - level[:, :-2]) >= _STEP).astype(np.uint8)
-    down = cv2.morphologyEx(edges, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    steps_down, steps_across = np.zeros(background.shape, np.uint8), np.zeros(background.shape, np.uint8)
+    steps_down[1:-1] = np.abs(level[2:] - level[:-2]) >= _STEP
+    steps_across[:, 1:-1] = np.abs(level[:, 2:] - level[:, :-2]) >= _STEP
+    across = cv2.morphologyEx(steps_down, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    down = cv2.morphologyEx(steps_across, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
     return across | down
 
 

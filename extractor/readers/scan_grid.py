@@ -221,13 +221,14 @@ def _completed(lines: list[Segment], crossing: list[Segment], ridges: np.ndarray
     A light line printed on noisy paper comes out of the scanner in pieces,
     or missing for a cell's width or more: the grid would merge the cells it
     divides. Where a line was found, the other direction's lines (those that
-    reach it within ``_JOIN``) cut its row into stretches (one a cell wide each); a stretch next to a piece of the
-    line (found, or put back) is a piece of it too when its ridge pixels
-    mostly cover it (``_STRETCH_COVERED``, within ``_WOBBLE`` points of the
-    row, which a trace of tilt leaves), or when a faint line runs all along
-    it (:func:`_faint`, ``gray`` the page turned as ``ridges`` is). A row of
+    reach it within ``_JOIN``) cut its row into stretches (one a cell wide
+    each); a stretch next to a piece of the line (found, or put back) is a
+    piece of it too when its ridge pixels mostly cover it
+    (``_STRETCH_COVERED``, within ``_WOBBLE`` points of the row, which a
+    trace of tilt leaves), or when a faint line runs all along it
+    (:func:`_faint`, ``gray`` the page turned as ``ridges`` is). A row of
     text does neither; the border a merged cell does not have is not there
-    at all.
+    at all. Only stretches next to the line are measured.
     """
     wobble = max(1, round(_WOBBLE * per_point))
     added = []
@@ -235,15 +236,17 @@ def _completed(lines: list[Segment], crossing: list[Segment], ridges: np.ndarray
         stops = sorted({s[0] for s in crossing if s[1] - _JOIN <= row <= s[2] + _JOIN})
         y = round(row * per_point)
         band = ridges[max(y - wobble, 0):y + wobble + 1]
-        stretches = [(start, end, round(start * per_point) + wobble, round(end * per_point) - wobble)
-                     for start, end in zip(stops, stops[1:])]
-        pending = [(start, end) for start, end, x0, x1 in stretches
-                   if x1 > x0 and band.size and (band[:, x0:x1].any(axis=0).mean() >= _STRETCH_COVERED
-                                                 or _faint(gray, y, x0, x1, per_point))]
+
+        def lined(start: float, end: float) -> bool:
+            x0, x1 = round(start * per_point) + wobble, round(end * per_point) - wobble
+            return x1 > x0 and band.size > 0 and (band[:, x0:x1].any(axis=0).mean() >= _STRETCH_COVERED
+                                                  or _faint(gray, y, x0, x1, per_point))
+
         found = list(pieces)
+        pending = list(zip(stops, stops[1:]))
         while joining := [stretch for stretch in pending if _touches(found, *stretch)]:
-            found += [(row, start, end) for start, end in joining]
             pending = [stretch for stretch in pending if stretch not in joining]
+            found += [(row, *stretch) for stretch in joining if lined(*stretch)]
         added += found[len(pieces):]
     return lines + added
 
